@@ -1,0 +1,3 @@
+from sqlsoul.cli import main
+
+main()

@@ -1,0 +1,219 @@
+"""The command line: a thin layer that maps options to the engine and results to exit codes.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, config, plugin
+or internal error (one line on stderr; the traceback only with --debug).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from sqlsoul import __version__
+from sqlsoul.config import CONFIG_FILE, DEFAULT_PG_VERSION, FAIL_ON_CHOICES, PG_VERSIONS, Config, ConfigError, load_config
+from sqlsoul.discovery import STDIN, DiscoveryError, discover, find_project_root
+from sqlsoul.engine import Linter, LintResult, LintSettings
+from sqlsoul.findings import Severity
+from sqlsoul.registry import PluginError, Registry, load_registry, plugins_disabled
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UsageProblem(Exception):
+    """A problem with what the user asked for: exit 2 with one line."""
+
+
+def _fail(message: str) -> None:
+    click.echo(f"sqlsoul: error: {message}", err=True)
+    sys.exit(2)
+
+
+def _guarded(command: F) -> F:
+    """Turn known problems into one-line errors with exit 2, and unknown ones too unless --debug."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        debug = kwargs.get("debug", False)
+        try:
+            return command(*args, **kwargs)
+        except (UsageProblem, ConfigError, PluginError, DiscoveryError) as error:
+            _fail(str(error))
+        except Exception as error:  # the promise is one clear line, never a traceback
+            if debug:
+                raise
+            _fail(f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)")
+
+    return run  # type: ignore[return-value]
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _registry(no_plugins: bool) -> Registry:
+    return load_registry(plugins=not (no_plugins or plugins_disabled()))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="sqlsoul", message="%(prog)s %(version)s")
+def main() -> None:
+    """sqlsoul: a static analyzer for SQL DDL and migrations."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default=None, help="Output format.  [default: text]")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout.")
+@click.option("--select", multiple=True, help="Rules to run: codes, names, categories or ALL (comma-separated, repeatable).")
+@click.option("--ignore", multiple=True, help="Rules to skip, same forms as --select; ignore wins.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None, help="Lowest severity that makes the exit code 1.  [default: warning]")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (.sqlsoul.yaml or pyproject.toml).")
+@click.option("--pg-version", type=click.IntRange(min(PG_VERSIONS), max(PG_VERSIONS)), default=None, help=f"Target PostgreSQL major version.  [default: {DEFAULT_PG_VERSION}]")
+@click.option("--stdin-filename", help="Name to report for input read from '-'.")
+@click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR works too).")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary line.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print the project root and the config used.")
+@click.option("--no-plugins", is_flag=True, help="Do not load third-party rule packs (SQLSOUL_DISABLE_PLUGINS=1 works too).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@_guarded
+def lint(
+    paths: tuple[str, ...],
+    output_format: str | None,
+    output: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: str | None,
+    pg_version: int | None,
+    stdin_filename: str | None,
+    no_color: bool,
+    quiet: bool,
+    verbose: bool,
+    no_plugins: bool,
+    debug: bool,
+) -> None:
+    """Lint SQL files and directories (default: the current directory; '-' reads stdin)."""
+    started = time.perf_counter()
+    inputs = list(paths) or ["."]
+    registry = _registry(no_plugins)
+    root = find_project_root(inputs, stdin_filename)
+    config_file = Path(config_path) if config_path else root.config
+    if config_path and not config_file.is_file():  # type: ignore[union-attr]
+        raise UsageProblem(f"config file does not exist: {config_path}")
+    config = load_config(config_file, registry) if config_file else Config()
+    if verbose:
+        click.echo(f"project root: {root.path} ({root.how})", err=True)
+        click.echo(f"config: {config_file if config_file else 'none (defaults)'}", err=True)
+
+    settings = _settings(registry, config, select, ignore, pg_version)
+    stdin_data = click.get_binary_stream("stdin").read() if STDIN in inputs else None
+    histories = discover(inputs, root.path, config.exclude, stdin_filename, stdin_data)
+    result = Linter(registry, settings).lint(histories)
+
+    threshold = fail_on or config.fail_on
+    report = _render(result, output_format or "text", color=_use_color(no_color, output))
+    if output:
+        Path(output).write_text(report, encoding="utf-8")
+    else:
+        click.echo(report, nl=False)
+    if not quiet:
+        from sqlsoul.reporters.text import summary_line
+
+        click.echo(summary_line(result, time.perf_counter() - started), err=True)
+    sys.exit(_exit_code(result, threshold))
+
+
+def _settings(
+    registry: Registry, config: Config, select: tuple[str, ...], ignore: tuple[str, ...], pg_version: int | None
+) -> LintSettings:
+    chosen_select = _split(select) or config.select
+    chosen_ignore = _split(ignore) if ignore else config.ignore
+    try:
+        enabled = registry.select(chosen_select, chosen_ignore)
+    except KeyError as error:
+        raise UsageProblem(f"unknown rule, category or selector {error.args[0]!r} (see 'sqlsoul rules')") from None
+    return LintSettings(
+        enabled=enabled,
+        severity=config.severity,
+        rule_options=config.rule_options,
+        per_path_ignores=config.per_path_ignores,
+        pg_version=pg_version or config.pg_version,
+    )
+
+
+def _use_color(no_color: bool, output: str | None) -> bool:
+    if no_color or output or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _render(result: LintResult, output_format: str, color: bool) -> str:
+    if output_format == "json":
+        from sqlsoul.reporters import json_format
+
+        return json_format.render(result, __version__)
+    from sqlsoul.reporters import text
+
+    return text.render(result, color)
+
+
+def _exit_code(result: LintResult, fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    threshold = Severity.parse(fail_on)
+    return 1 if any(finding.severity >= threshold for finding in result.findings) else 0
+
+
+@main.command("rules")
+@click.option("--no-plugins", is_flag=True, help="Do not load third-party rule packs.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@_guarded
+def list_rules(no_plugins: bool, debug: bool) -> None:
+    """List every rule: code, name, category, severity, default state and summary."""
+    registry = _registry(no_plugins)
+    rows = [
+        (meta.code, meta.name, meta.category, meta.severity.label, "on" if meta.enabled else "opt-in", meta.summary.strip())
+        for meta in (rule.meta for rule in registry.rules.values())
+    ]
+    header = ("CODE", "NAME", "CATEGORY", "SEVERITY", "DEFAULT", "SUMMARY")
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(5)]
+    for row in (header, *rows):
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths, strict=True)) + "  " + row[5])
+
+
+@main.command()
+@click.argument("rule")
+@click.option("--no-plugins", is_flag=True, help="Do not load third-party rule packs.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@_guarded
+def explain(rule: str, no_plugins: bool, debug: bool) -> None:
+    """Print a rule's documentation (by code or name)."""
+    from sqlsoul.ruledoc import render_rule_doc
+
+    found = _registry(no_plugins).lookup(rule)
+    if found is None:
+        raise UsageProblem(f"unknown rule {rule!r} (see 'sqlsoul rules')")
+    click.echo(render_rule_doc(found.meta), nl=False)
+
+
+@main.command()
+@click.option("--path", "target", type=click.Path(dir_okay=False), default=CONFIG_FILE, show_default=True, help="Where to write the config.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@_guarded
+def init(target: str, force: bool, debug: bool) -> None:
+    """Write a commented config file with every option at its default."""
+    from sqlsoul.init_config import render_default_config
+
+    path = Path(target)
+    if path.exists() and not force:
+        raise UsageProblem(f"{target} already exists; use --force to overwrite it")
+    path.write_text(render_default_config(load_registry(plugins=False)), encoding="utf-8")
+    click.echo(f"wrote {target}", err=True)

@@ -1,0 +1,50 @@
+"""What a rule reports, and how severe it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    NOTE = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls[value.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {value!r}; use error, warning or note") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open range of UTF-8 byte offsets into a source file's text."""
+
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Finding:
+    code: str
+    rule: str
+    severity: Severity
+    path: str  # as the user gave it, for text and JSON output
+    root_path: str  # relative to the project root, forward slashes, for machine formats
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    help: str
+    statement: int | None = None  # index of the statement in its file, for suppressions
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.code, self.message)

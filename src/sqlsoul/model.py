@@ -1,0 +1,156 @@
+"""The dialect-neutral schema model (catalog) that replaying DDL builds.
+
+Front ends for any dialect fill these classes; rules read them. What a front end cannot know
+(the column types of CREATE TABLE AS, objects made by dynamic SQL) is recorded as unknown
+(`None`, or `columns_known = False`), never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from sqlsoul.findings import Span
+
+QualifiedName = tuple[str, str]  # (schema, name), folded as the engine folds identifiers
+
+TEXT_TYPES = frozenset({"text", "varchar", "bpchar", "char", "character", "character varying", "citext", "name"})
+INTEGER_TYPES = frozenset(
+    {"int2", "int4", "int8", "smallint", "integer", "int", "bigint", "serial", "serial4", "bigserial", "serial8",
+     "smallserial", "serial2"}
+)
+STRUCTURED_TYPES = frozenset({"json", "jsonb", "hstore", "xml"})
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an object was introduced: which file of the history, which statement, what to highlight."""
+
+    file: int
+    statement: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TypeRef:
+    name: str  # last part of the type name, lower-cased for built-ins (varchar, int4, jsonb, mood ...)
+    schema: str | None = None
+    modifiers: tuple[int, ...] = ()
+    is_array: bool = False
+
+    @property
+    def is_text(self) -> bool:
+        return not self.is_array and self.name in TEXT_TYPES
+
+    @property
+    def is_integer(self) -> bool:
+        return not self.is_array and self.name in INTEGER_TYPES
+
+    @property
+    def is_structured(self) -> bool:
+        return self.is_array or self.name in STRUCTURED_TYPES
+
+
+class ConstraintKind(Enum):
+    PRIMARY_KEY = "primary key"
+    UNIQUE = "unique"
+    FOREIGN_KEY = "foreign key"
+    CHECK = "check"
+    EXCLUSION = "exclusion"
+
+
+@dataclass(slots=True)
+class Constraint:
+    kind: ConstraintKind
+    name: str | None
+    columns: tuple[str, ...]  # key columns; for CHECK, the columns its expression reads
+    references: QualifiedName | None = None
+    referenced_columns: tuple[str, ...] = ()
+    validated: bool = True
+    origin: Origin | None = None
+
+
+@dataclass(slots=True)
+class Column:
+    name: str
+    type: TypeRef | None  # None: unknown
+    not_null: bool = False
+    default: str | None = None  # the default's literal text when it is a constant
+    has_default: bool = False
+    comment: str | None = None
+    origin: Origin | None = None
+
+
+@dataclass(slots=True)
+class Index:
+    name: str | None
+    columns: tuple[str | None, ...]  # None stands for an expression
+    unique: bool = False
+    method: str = "btree"
+    partial: bool = False
+    origin: Origin | None = None
+
+
+@dataclass(slots=True)
+class Table:
+    schema: str
+    name: str
+    columns: dict[str, Column] = field(default_factory=dict)
+    constraints: list[Constraint] = field(default_factory=list)
+    indexes: list[Index] = field(default_factory=list)
+    columns_known: bool = True  # False when some columns came from a query or a type we cannot see
+    partition_of: QualifiedName | None = None
+    comment: str | None = None
+    origin: Origin | None = None
+
+    @property
+    def qualified(self) -> QualifiedName:
+        return (self.schema, self.name)
+
+    def constraints_on(self, column: str, kind: ConstraintKind) -> list[Constraint]:
+        return [c for c in self.constraints if c.kind is kind and column in c.columns]
+
+
+@dataclass(slots=True)
+class Domain:
+    base: TypeRef | None
+    has_check: bool = False
+
+
+@dataclass(slots=True)
+class Catalog:
+    tables: dict[QualifiedName, Table] = field(default_factory=dict)
+    enums: dict[QualifiedName, list[str]] = field(default_factory=dict)
+    domains: dict[QualifiedName, Domain] = field(default_factory=dict)
+    schemas: set[str] = field(default_factory=lambda: {"public"})
+    search_path: tuple[str, ...] = ("public",)
+
+    @property
+    def creation_schema(self) -> str:
+        return self.search_path[0] if self.search_path else "public"
+
+    def _resolve(self, registry: dict[QualifiedName, object], schema: str | None, name: str) -> QualifiedName | None:
+        if schema is not None:
+            return (schema, name) if (schema, name) in registry else None
+        for candidate in (*self.search_path, "public"):
+            if (candidate, name) in registry:
+                return (candidate, name)
+        return None
+
+    def table(self, schema: str | None, name: str) -> Table | None:
+        key = self._resolve(self.tables, schema, name)  # type: ignore[arg-type]
+        return self.tables[key] if key else None
+
+    def enum(self, type_ref: TypeRef) -> list[str] | None:
+        key = self._resolve(self.enums, type_ref.schema, type_ref.name)  # type: ignore[arg-type]
+        return self.enums[key] if key else None
+
+    def domain(self, type_ref: TypeRef) -> Domain | None:
+        key = self._resolve(self.domains, type_ref.schema, type_ref.name)  # type: ignore[arg-type]
+        return self.domains[key] if key else None
+
+    def tables_named(self, name: str) -> list[Table]:
+        """Tables with this name in any schema, those on the search path first."""
+        found = [table for (schema, table_name), table in self.tables.items() if table_name == name]
+        order = {schema: rank for rank, schema in enumerate(self.search_path)}
+        return sorted(found, key=lambda table: order.get(table.schema, len(order)))

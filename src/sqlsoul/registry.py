@@ -1,0 +1,100 @@
+"""Finding rules: built-in and third-party packs alike come through the `sqlsoul.rules` entry points."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+
+from sqlsoul.rules.base import Rule
+
+ENTRY_POINT_GROUP = "sqlsoul.rules"
+BUILTIN_DISTRIBUTION = "sqlsoul"
+_PLUGIN_CODE = re.compile(r"^(?!SS)[A-Z]{2,4}[0-9]{3}$")
+_RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+class PluginError(Exception):
+    """A rule pack could not be loaded or declares rules that clash; the run must stop."""
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    rules: dict[str, type[Rule]]  # by code, in code order
+    names: dict[str, str]  # rule name -> code
+
+    def lookup(self, code_or_name: str) -> type[Rule] | None:
+        code = self.names.get(code_or_name.lower(), code_or_name.upper())
+        return self.rules.get(code)
+
+    @property
+    def categories(self) -> set[str]:
+        return {rule.meta.category for rule in self.rules.values()}
+
+    def resolve(self, selector: str) -> set[str]:
+        """Codes matched by a selector: a code, a name, a category, or ALL. Raises KeyError."""
+        if selector.upper() == "ALL":
+            return set(self.rules)
+        rule = self.lookup(selector)
+        if rule is not None:
+            return {rule.meta.code}
+        matched = {code for code, rule in self.rules.items() if rule.meta.category == selector.lower()}
+        if not matched:
+            raise KeyError(selector)
+        return matched
+
+    def select(self, select: Iterable[str] | None, ignore: Iterable[str]) -> set[str]:
+        """Enabled codes: the selection (default: rules on by default) minus the ignored; ignore wins."""
+        if select is None:
+            chosen = {code for code, rule in self.rules.items() if rule.meta.enabled}
+        else:
+            chosen = set().union(*(self.resolve(item) for item in select))
+        return chosen - set().union(*(self.resolve(item) for item in ignore))
+
+
+def plugins_disabled() -> bool:
+    return os.environ.get("SQLSOUL_DISABLE_PLUGINS", "") not in ("", "0")
+
+
+def load_registry(plugins: bool = True) -> Registry:
+    rules: dict[str, type[Rule]] = {}
+    names: dict[str, str] = {}
+    providers: dict[str, str] = {}  # code -> distribution, to name both sides of a clash
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.dist.name if e.dist else "", e.name)):
+        distribution = entry.dist.name if entry.dist else entry.value
+        builtin = distribution == BUILTIN_DISTRIBUTION
+        if not builtin and not plugins:
+            continue
+        try:
+            provided = list(entry.load()())
+        except Exception as error:  # a broken pack must stop the run, naming the package
+            raise PluginError(f"rule pack {distribution!r} failed to load: {type(error).__name__}: {error}") from error
+        for rule in provided:
+            _check_rule(rule, distribution, builtin)
+            meta = rule.meta
+            clash = meta.code if meta.code in rules else names.get(meta.name)
+            if clash is not None:
+                raise PluginError(
+                    f"rule {meta.code} ({meta.name}) clashes with {clash} ({rules[clash].meta.name}): "
+                    f"declared by both {providers[clash]!r} and {distribution!r}"
+                )
+            rules[meta.code] = rule
+            providers[meta.code] = distribution
+            names[meta.name] = meta.code
+    return Registry(dict(sorted(rules.items())), names)
+
+
+def _check_rule(rule: object, distribution: str, builtin: bool) -> None:
+    if not (isinstance(rule, type) and issubclass(rule, Rule) and hasattr(rule, "meta")):
+        raise PluginError(f"rule pack {distribution!r} provided {rule!r}, which is not a sqlsoul Rule with metadata")
+    meta = rule.meta
+    if not builtin and not _PLUGIN_CODE.match(meta.code):
+        raise PluginError(
+            f"rule pack {distribution!r}: code {meta.code!r} must be 2-4 capital letters (not SS) and 3 digits"
+        )
+    if not _RULE_NAME.match(meta.name):
+        raise PluginError(f"rule pack {distribution!r}: name {meta.name!r} must be kebab-case")
+    if rule.scope not in ("statement", "history", "meta"):
+        raise PluginError(f"rule pack {distribution!r}: {meta.code} has unknown scope {rule.scope!r}")

@@ -1,0 +1,491 @@
+"""Replay PostgreSQL DDL (libpg_query JSON) into the schema model, one statement at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sqlsoul.findings import Span
+from sqlsoul.model import (
+    Catalog,
+    Column,
+    Constraint,
+    ConstraintKind,
+    Domain,
+    Index,
+    Origin,
+    QualifiedName,
+    Table,
+    TypeRef,
+)
+from sqlsoul.parsing import Statement
+from sqlsoul.source import SourceFile
+
+Node = dict[str, Any]
+
+_CONSTRAINT_KINDS = {
+    "CONSTR_PRIMARY": ConstraintKind.PRIMARY_KEY,
+    "CONSTR_UNIQUE": ConstraintKind.UNIQUE,
+    "CONSTR_FOREIGN": ConstraintKind.FOREIGN_KEY,
+    "CONSTR_CHECK": ConstraintKind.CHECK,
+    "CONSTR_EXCLUSION": ConstraintKind.EXCLUSION,
+}
+# PostgreSQL's suffixes for constraint names it chooses itself.
+_GENERATED_SUFFIX = {
+    ConstraintKind.PRIMARY_KEY: "pkey",
+    ConstraintKind.UNIQUE: "key",
+    ConstraintKind.FOREIGN_KEY: "fkey",
+    ConstraintKind.CHECK: "check",
+    ConstraintKind.EXCLUSION: "excl",
+}
+_MAX_IDENTIFIER_BYTES = 63
+
+
+def names(items: list[Node] | None) -> tuple[str, ...]:
+    """The strings of a libpg_query list of String nodes."""
+    return tuple(item["String"]["sval"] for item in items or () if "String" in item)
+
+
+def type_ref(type_name: Node) -> TypeRef:
+    parts = names(type_name.get("names"))
+    schema = parts[-2] if len(parts) > 1 and parts[-2] != "pg_catalog" else None
+    modifiers = tuple(
+        mod["A_Const"]["ival"].get("ival", 0)
+        for mod in type_name.get("typmods") or ()
+        if "A_Const" in mod and "ival" in mod["A_Const"]
+    )
+    return TypeRef(parts[-1], schema, modifiers, bool(type_name.get("arrayBounds")))
+
+
+def column_refs(expression: Any) -> Iterator[str]:
+    """Names of the columns an expression reads (the last part of each column reference)."""
+    if isinstance(expression, dict):
+        reference = expression.get("ColumnRef")
+        if reference is not None:
+            fields = names(reference.get("fields"))
+            if fields:
+                yield fields[-1]
+            return
+        for value in expression.values():
+            yield from column_refs(value)
+    elif isinstance(expression, list):
+        for value in expression:
+            yield from column_refs(value)
+
+
+def constant_text(expression: Node | None) -> str | None:
+    """The literal text of a constant expression, looking through casts."""
+    while expression:
+        if "TypeCast" in expression:
+            expression = expression["TypeCast"].get("arg")
+            continue
+        constant = expression.get("A_Const")
+        if constant is None:
+            return None
+        if "sval" in constant:
+            return constant["sval"].get("sval", "")
+        if "ival" in constant:
+            return str(constant["ival"].get("ival", 0))
+        return None
+    return None
+
+
+class Replayer:
+    """Applies one history's statements to a catalog; unknown objects are left alone, never guessed."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._handlers: dict[str, Callable[[Node, _Site], None]] = {
+            "CreateStmt": self._create_table,
+            "CreateTableAsStmt": self._create_table_as,
+            "SelectStmt": self._select_into,
+            "AlterTableStmt": self._alter_table,
+            "RenameStmt": self._rename,
+            "AlterObjectSchemaStmt": self._set_schema,
+            "DropStmt": self._drop,
+            "IndexStmt": self._create_index,
+            "CreateEnumStmt": self._create_enum,
+            "AlterEnumStmt": self._alter_enum,
+            "CreateDomainStmt": self._create_domain,
+            "AlterDomainStmt": self._alter_domain,
+            "CreateSchemaStmt": self._create_schema,
+            "VariableSetStmt": self._set_variable,
+            "CommentStmt": self._comment,
+        }
+
+    def apply(self, statement: Statement, source: SourceFile, file_index: int) -> None:
+        handler = self._handlers.get(statement.kind)
+        if handler is not None:
+            handler(statement.node, _Site(statement, source, file_index, None))
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _key(self, range_var: Node, site: _Site) -> QualifiedName:
+        return (range_var.get("schemaname") or site.schema or self.catalog.creation_schema, range_var["relname"])
+
+    def _table(self, range_var: Node | None) -> Table | None:
+        if not range_var:
+            return None
+        return self.catalog.table(range_var.get("schemaname"), range_var["relname"])
+
+    def _referenced(self, range_var: Node, site: _Site) -> QualifiedName:
+        table = self._table(range_var)
+        return table.qualified if table else self._key(range_var, site)
+
+    def _add_column(self, table: Table, definition: Node, site: _Site) -> None:
+        name = definition["colname"]
+        type_name = definition.get("typeName")
+        column = Column(name, type_ref(type_name) if type_name else None, origin=site.origin(definition.get("location")))
+        table.columns[name] = column
+        for item in definition.get("constraints") or ():
+            constraint = item.get("Constraint")
+            if constraint:
+                self._apply_column_constraint(table, column, constraint, site)
+
+    def _apply_column_constraint(self, table: Table, column: Column, constraint: Node, site: _Site) -> None:
+        contype = constraint["contype"]
+        if contype == "CONSTR_NOTNULL":
+            column.not_null = True
+        elif contype == "CONSTR_NULL":
+            column.not_null = False
+        elif contype == "CONSTR_DEFAULT":
+            column.has_default = True
+            column.default = constant_text(constraint.get("raw_expr"))
+        elif contype in ("CONSTR_IDENTITY", "CONSTR_GENERATED"):
+            column.has_default = True
+            column.not_null = column.not_null or contype == "CONSTR_IDENTITY"
+        elif contype in _CONSTRAINT_KINDS:
+            kind = _CONSTRAINT_KINDS[contype]
+            columns = (column.name,)
+            if kind is ConstraintKind.CHECK:
+                columns = tuple(dict.fromkeys(column_refs(constraint.get("raw_expr")))) or columns
+            self._add_constraint(table, kind, constraint, columns, site)
+
+    def _add_table_constraint(self, table: Table, constraint: Node, site: _Site) -> None:
+        kind = _CONSTRAINT_KINDS.get(constraint["contype"])
+        if kind is None:
+            return
+        if kind is ConstraintKind.FOREIGN_KEY:
+            columns = names(constraint.get("fk_attrs"))
+        elif kind is ConstraintKind.CHECK:
+            columns = tuple(dict.fromkeys(column_refs(constraint.get("raw_expr"))))
+        elif kind is ConstraintKind.EXCLUSION:
+            columns = tuple(
+                dict.fromkeys(column_refs([pair["List"]["items"][0] for pair in constraint.get("exclusions") or ()]))
+            )
+        else:
+            columns = names(constraint.get("keys"))
+            index_name = constraint.get("indexname")
+            if not columns and index_name:  # ADD CONSTRAINT ... USING INDEX
+                index = next((i for i in table.indexes if i.name == index_name), None)
+                columns = tuple(c for c in index.columns if c) if index else ()
+                if index:
+                    table.indexes.remove(index)
+        self._add_constraint(table, kind, constraint, columns, site)
+
+    def _add_constraint(
+        self, table: Table, kind: ConstraintKind, constraint: Node, columns: tuple[str, ...], site: _Site
+    ) -> None:
+        name = constraint.get("conname") or _generated_name(table, kind, columns)
+        added = Constraint(kind, name, columns, origin=site.origin(constraint.get("location")))
+        added.validated = not constraint.get("skip_validation", False)
+        if kind is ConstraintKind.FOREIGN_KEY and constraint.get("pktable"):
+            added.references = self._referenced(constraint["pktable"], site)
+            added.referenced_columns = names(constraint.get("pk_attrs"))
+        if kind is ConstraintKind.PRIMARY_KEY:
+            for column_name in columns:
+                if column_name in table.columns:
+                    table.columns[column_name].not_null = True
+        table.constraints.append(added)
+
+    # --- statements ----------------------------------------------------------------------------
+
+    def _create_table(self, node: Node, site: _Site) -> None:
+        key = self._key(node["relation"], site)
+        if key in self.catalog.tables and node.get("if_not_exists"):
+            return
+        table = Table(*key, origin=site.origin(node["relation"].get("location")))
+        self.catalog.tables[key] = table
+        parents = [self._referenced(item["RangeVar"], site) for item in node.get("inhRelations") or ()]
+        if node.get("partbound") and parents:
+            table.partition_of = parents[0]
+        if node.get("ofTypename") or (parents and not node.get("partbound")):
+            table.columns_known = False  # columns come from a type or a parent table
+        for element in node.get("tableElts") or ():
+            if "ColumnDef" in element:
+                self._add_column(table, element["ColumnDef"], site)
+            elif "Constraint" in element:
+                self._add_table_constraint(table, element["Constraint"], site)
+            elif "TableLikeClause" in element:
+                self._copy_like(table, element["TableLikeClause"])
+
+    def _copy_like(self, table: Table, clause: Node) -> None:
+        source = self._table(clause.get("relation"))
+        if source is None or not source.columns_known:
+            table.columns_known = False
+            return
+        for name, column in source.columns.items():
+            # Copied columns were introduced (and are judged) in the source table.
+            table.columns[name] = Column(name, column.type, column.not_null, column.default, column.has_default)
+
+    def _create_table_as(self, node: Node, site: _Site) -> None:
+        if node.get("objtype", "OBJECT_TABLE") == "OBJECT_TABLE":
+            self._unknown_table(node["into"]["rel"], site)
+
+    def _select_into(self, node: Node, site: _Site) -> None:
+        into = node.get("intoClause")
+        if into:
+            self._unknown_table(into["rel"], site)
+
+    def _unknown_table(self, range_var: Node, site: _Site) -> None:
+        key = self._key(range_var, site)
+        self.catalog.tables[key] = Table(*key, columns_known=False, origin=site.origin(range_var.get("location")))
+
+    def _alter_table(self, node: Node, site: _Site) -> None:
+        if node.get("objtype", "OBJECT_TABLE") not in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE"):
+            return
+        table = self._table(node.get("relation"))
+        if table is None:
+            return
+        for item in node.get("cmds") or ():
+            self._alter_table_command(table, item["AlterTableCmd"], site)
+
+    def _alter_table_command(self, table: Table, command: Node, site: _Site) -> None:
+        subtype = command.get("subtype")
+        name = command.get("name")
+        column = table.columns.get(name) if name else None
+        definition = command.get("def") or {}
+        if subtype == "AT_AddColumn":
+            column_def = definition["ColumnDef"]
+            if not (command.get("missing_ok") and column_def["colname"] in table.columns):
+                self._add_column(table, column_def, site)
+        elif subtype == "AT_DropColumn" and name:
+            _drop_column(table, name)
+        elif subtype == "AT_AlterColumnType" and column is not None:
+            type_name = definition.get("ColumnDef", {}).get("typeName")
+            column.type = type_ref(type_name) if type_name else None
+        elif subtype == "AT_SetNotNull" and column is not None:
+            column.not_null = True
+        elif subtype == "AT_DropNotNull" and column is not None:
+            column.not_null = False
+        elif subtype == "AT_ColumnDefault" and column is not None:
+            column.has_default = bool(definition)
+            column.default = constant_text(definition) if definition else None
+        elif subtype in ("AT_AddConstraint", "AT_AddIndexConstraint") and "Constraint" in definition:
+            self._add_table_constraint(table, definition["Constraint"], site)
+        elif subtype == "AT_ValidateConstraint":
+            for constraint in table.constraints:
+                if constraint.name == name:
+                    constraint.validated = True
+        elif subtype == "AT_DropConstraint":
+            table.constraints = [c for c in table.constraints if c.name != name]
+
+    def _rename(self, node: Node, site: _Site) -> None:
+        rename_type = node.get("renameType")
+        new_name = node.get("newname")
+        if rename_type == "OBJECT_SCHEMA":
+            self._rename_schema(node.get("subname"), new_name)
+            return
+        relation = node.get("relation")
+        if rename_type == "OBJECT_INDEX" and relation:
+            schema = relation.get("schemaname")
+            for table in self.catalog.tables.values():
+                for index in table.indexes:
+                    if index.name == relation["relname"] and (schema is None or table.schema == schema):
+                        index.name = new_name
+            return
+        table = self._table(relation)
+        if table is None:
+            return
+        if rename_type == "OBJECT_TABLE":
+            self._move_table(table, (table.schema, new_name))
+        elif rename_type == "OBJECT_COLUMN" and node.get("subname") in table.columns:
+            _rename_column(table, node["subname"], new_name)
+        elif rename_type == "OBJECT_TABCONSTRAINT":
+            for constraint in table.constraints:
+                if constraint.name == node.get("subname"):
+                    constraint.name = new_name
+
+    def _move_table(self, table: Table, key: QualifiedName) -> None:
+        old = table.qualified
+        del self.catalog.tables[old]
+        table.schema, table.name = key
+        self.catalog.tables[key] = table
+        for other in self.catalog.tables.values():
+            for constraint in other.constraints:
+                if constraint.references == old:
+                    constraint.references = key
+
+    def _rename_schema(self, old: str | None, new: str | None) -> None:
+        if not old or not new:
+            return
+        self.catalog.schemas.discard(old)
+        self.catalog.schemas.add(new)
+        for table in [t for t in self.catalog.tables.values() if t.schema == old]:
+            self._move_table(table, (new, table.name))
+
+    def _set_schema(self, node: Node, site: _Site) -> None:
+        if node.get("objectType") == "OBJECT_TABLE":
+            table = self._table(node.get("relation"))
+            if table is not None:
+                self._move_table(table, (node["newschema"], table.name))
+
+    def _drop(self, node: Node, site: _Site) -> None:
+        remove_type = node.get("removeType")
+        for item in node.get("objects") or ():
+            parts = names(item["List"]["items"]) if "List" in item else ()
+            if "String" in item:
+                parts = (item["String"]["sval"],)
+            if remove_type == "OBJECT_TABLE" and parts:
+                table = self.catalog.table(parts[-2] if len(parts) > 1 else None, parts[-1])
+                if table is not None:
+                    del self.catalog.tables[table.qualified]
+            elif remove_type == "OBJECT_INDEX" and parts:
+                self._drop_index(parts[-2] if len(parts) > 1 else None, parts[-1])
+            elif remove_type in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
+                type_parts = names(item["TypeName"]["names"]) if "TypeName" in item else parts
+                self._drop_type(type_parts)
+            elif remove_type == "OBJECT_SCHEMA" and parts:
+                self.catalog.schemas.discard(parts[-1])
+                for key in [key for key in self.catalog.tables if key[0] == parts[-1]]:
+                    del self.catalog.tables[key]
+
+    def _drop_index(self, schema: str | None, name: str) -> None:
+        for table in self.catalog.tables.values():
+            if schema is None or table.schema == schema:
+                table.indexes = [index for index in table.indexes if index.name != name]
+
+    def _drop_type(self, parts: tuple[str, ...]) -> None:
+        if not parts:
+            return
+        ref = TypeRef(parts[-1], parts[-2] if len(parts) > 1 else None)
+        for registry, found in ((self.catalog.enums, self.catalog.enum(ref)), (self.catalog.domains, self.catalog.domain(ref))):
+            if found is not None:
+                for key in [key for key, value in registry.items() if value is found]:
+                    del registry[key]
+
+    def _create_index(self, node: Node, site: _Site) -> None:
+        table = self._table(node.get("relation"))
+        if table is None:
+            return
+        name = node.get("idxname")
+        if name and node.get("if_not_exists") and any(index.name == name for index in table.indexes):
+            return
+        columns = tuple(param["IndexElem"].get("name") for param in node.get("indexParams") or ())
+        table.indexes.append(
+            Index(
+                name,
+                columns,
+                unique=node.get("unique", False),
+                method=node.get("accessMethod", "btree"),
+                partial="whereClause" in node,
+                origin=site.origin(node["relation"].get("location")),
+            )
+        )
+
+    def _qualified_type(self, parts: tuple[str, ...], site: _Site) -> QualifiedName:
+        return (parts[-2] if len(parts) > 1 else site.schema or self.catalog.creation_schema, parts[-1])
+
+    def _create_enum(self, node: Node, site: _Site) -> None:
+        self.catalog.enums[self._qualified_type(names(node.get("typeName")), site)] = list(names(node.get("vals")))
+
+    def _alter_enum(self, node: Node, site: _Site) -> None:
+        parts = names(node.get("typeName"))
+        values = self.catalog.enum(TypeRef(parts[-1], parts[-2] if len(parts) > 1 else None)) if parts else None
+        if values is None:
+            return
+        if node.get("oldVal"):
+            values[:] = [node["newVal"] if value == node["oldVal"] else value for value in values]
+        elif node.get("newVal") and node["newVal"] not in values:
+            values.append(node["newVal"])
+
+    def _create_domain(self, node: Node, site: _Site) -> None:
+        has_check = any(
+            item.get("Constraint", {}).get("contype") == "CONSTR_CHECK" for item in node.get("constraints") or ()
+        )
+        base = type_ref(node["typeName"]) if node.get("typeName") else None
+        self.catalog.domains[self._qualified_type(names(node.get("domainname")), site)] = Domain(base, has_check)
+
+    def _alter_domain(self, node: Node, site: _Site) -> None:
+        parts = names(node.get("typeName"))
+        domain = self.catalog.domain(TypeRef(parts[-1], parts[-2] if len(parts) > 1 else None)) if parts else None
+        if domain is not None and node.get("subtype") == "C":
+            domain.has_check = domain.has_check or node.get("def", {}).get("Constraint", {}).get("contype") == "CONSTR_CHECK"
+
+    def _create_schema(self, node: Node, site: _Site) -> None:
+        schema = node.get("schemaname")
+        if not schema:
+            return
+        self.catalog.schemas.add(schema)
+        inner = _Site(site.statement, site.source, site.file_index, schema)
+        for element in node.get("schemaElts") or ():
+            ((kind, body),) = element.items()
+            handler = self._handlers.get(kind)
+            if handler is not None:
+                handler(body, inner)
+
+    def _set_variable(self, node: Node, site: _Site) -> None:
+        if node.get("name") != "search_path":
+            return
+        if node.get("kind") == "VAR_SET_VALUE":
+            path = tuple(constant_text(arg) or "" for arg in node.get("args") or ())
+            self.catalog.search_path = tuple(part for part in path if part and part != "$user") or ("public",)
+        elif node.get("kind") in ("VAR_SET_DEFAULT", "VAR_RESET"):
+            self.catalog.search_path = ("public",)
+
+    def _comment(self, node: Node, site: _Site) -> None:
+        object_type = node.get("objtype")
+        parts = names(node.get("object", {}).get("List", {}).get("items"))
+        comment = node.get("comment")
+        if object_type == "OBJECT_COLUMN" and len(parts) >= 2:
+            table = self.catalog.table(parts[-3] if len(parts) > 2 else None, parts[-2])
+            if table is not None and parts[-1] in table.columns:
+                table.columns[parts[-1]].comment = comment
+        elif object_type == "OBJECT_TABLE" and parts:
+            table = self.catalog.table(parts[-2] if len(parts) > 1 else None, parts[-1])
+            if table is not None:
+                table.comment = comment
+
+
+class _Site:
+    """Where the statement being replayed sits, to stamp origins on what it creates."""
+
+    __slots__ = ("statement", "source", "file_index", "schema")
+
+    def __init__(self, statement: Statement, source: SourceFile, file_index: int, schema: str | None) -> None:
+        self.statement = statement
+        self.source = source
+        self.file_index = file_index
+        self.schema = schema  # set inside CREATE SCHEMA ... CREATE TABLE
+
+    def origin(self, location: int | None) -> Origin:
+        start = self.statement.offset(location)
+        end = self.source.identifier_end(start) if location is not None and location >= 0 else self.statement.span.end
+        return Origin(self.file_index, self.statement.index, Span(start, end))
+
+
+def _generated_name(table: Table, kind: ConstraintKind, columns: tuple[str, ...]) -> str:
+    """The name PostgreSQL gives a constraint declared without one."""
+    parts = [table.name] if kind is ConstraintKind.PRIMARY_KEY else [table.name, *columns[:1]]
+    if kind in (ConstraintKind.UNIQUE, ConstraintKind.FOREIGN_KEY) and columns:
+        parts = [table.name, "_".join(columns)]
+    base = "_".join(parts)
+    suffix = _GENERATED_SUFFIX[kind]
+    room = _MAX_IDENTIFIER_BYTES - len(suffix) - 1
+    return f"{base.encode()[:room].decode(errors='ignore')}_{suffix}"
+
+
+def _drop_column(table: Table, name: str) -> None:
+    table.columns.pop(name, None)
+    # Constraints and indexes on a dropped column go with it.
+    table.constraints = [c for c in table.constraints if name not in c.columns]
+    table.indexes = [index for index in table.indexes if name not in index.columns]
+
+
+def _rename_column(table: Table, old: str, new: str) -> None:
+    table.columns = {(new if key == old else key): column for key, column in table.columns.items()}
+    table.columns[new].name = new
+    for constraint in table.constraints:
+        constraint.columns = tuple(new if c == old else c for c in constraint.columns)
+    for index in table.indexes:
+        index.columns = tuple(new if c == old else c for c in index.columns)

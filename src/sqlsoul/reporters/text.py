@@ -1,0 +1,49 @@
+"""`--format text`: `path:line:col: severity CODE name: message`, the source line and a caret."""
+
+from __future__ import annotations
+
+from sqlsoul.engine import LintResult
+from sqlsoul.findings import Finding, Severity
+
+_COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.NOTE: "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{style}{text}{_RESET}" if color else text
+
+
+def render_finding(finding: Finding, source_line: str | None, color: bool) -> str:
+    location = _paint(f"{finding.path}:{finding.line}:{finding.column}:", _BOLD, color)
+    severity = _paint(finding.severity.label, _COLORS[finding.severity], color)
+    lines = [f"{location} {severity} {finding.code} {finding.rule}: {finding.message}"]
+    if source_line is not None:
+        display = source_line.expandtabs(1)  # one column per character keeps the caret aligned
+        start = finding.column - 1
+        width = (finding.end_column - finding.column) if finding.end_line == finding.line else len(display) - start
+        marker = " " * start + "^" + "~" * max(width - 1, 0)
+        lines += [f"  {display}", "  " + _paint(marker, _COLORS[finding.severity], color)]
+    if finding.help:
+        lines.append("  " + _paint(f"help: {finding.help}", _DIM, color))
+    return "\n".join(lines)
+
+
+def render(result: LintResult, color: bool) -> str:
+    blocks = []
+    for finding in result.findings:
+        source = result.sources.get(finding.path)
+        line = source.line_text(finding.line) if source is not None and finding.line <= len(source.line_starts) else None
+        blocks.append(render_finding(finding, line if line else None, color))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def summary_line(result: LintResult, seconds: float) -> str:
+    counts = {severity: 0 for severity in Severity}
+    for finding in result.findings:
+        counts[finding.severity] += 1
+    detail = ", ".join(f"{counts[s]} {s.label}{'s' if counts[s] != 1 else ''}" for s in sorted(Severity, reverse=True))
+    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+    return (
+        f"{plural(result.files, 'file')}, {plural(result.statements, 'statement')}, "
+        f"{plural(len(result.findings), 'finding')} ({detail}) in {seconds:.2f}s"
+    )

@@ -1,0 +1,16 @@
+"""Built-in rules, registered through the same `sqlsoul.rules` entry point as third-party packs."""
+
+from __future__ import annotations
+
+from sqlsoul.rules.base import Rule
+
+
+def builtin_rules() -> list[type[Rule]]:
+    # Imported here, not at module level, so listing entry points stays cheap.
+    from sqlsoul.rules.design.denormalized_user_field import DenormalizedUserField
+    from sqlsoul.rules.design.missing_foreign_key import MissingForeignKey
+    from sqlsoul.rules.design.text_for_structured_data import TextForStructuredData
+    from sqlsoul.rules.design.unchecked_status_column import UncheckedStatusColumn
+    from sqlsoul.rules.meta import META_RULES
+
+    return [MissingForeignKey, UncheckedStatusColumn, DenormalizedUserField, TextForStructuredData, *META_RULES]

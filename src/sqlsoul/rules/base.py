@@ -1,0 +1,114 @@
+"""What a rule is: static metadata (from its spec) apart from the check it runs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sqlsoul.findings import Severity
+
+if TYPE_CHECKING:
+    from sqlsoul.engine import HistoryContext, StatementContext
+
+OPTION_TYPES = {"list[str]": list, "str": str, "int": int, "bool": bool}
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    name: str
+    type: str  # a key of OPTION_TYPES
+    default: Any
+    description: str
+
+    def validate(self, value: Any) -> Any:
+        """Return the value if it has this option's type, else raise ValueError saying what was expected."""
+        expected = OPTION_TYPES[self.type]
+        if expected is list:
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                raise ValueError(f"expected a list of strings, got {value!r}")
+            return list(value)
+        if expected is int and isinstance(value, bool) or not isinstance(value, expected):
+            raise ValueError(f"expected {self.type}, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    enabled: bool
+    summary: str
+    dialects: tuple[str, ...] = ("postgres",)
+    rationale: str = ""
+    fix: str = ""
+    bad_example: str = ""
+    good_example: str = ""
+    options: dict[str, OptionSpec] = field(default_factory=dict)
+    security: bool = False
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RuleMeta:
+        return cls(
+            code=data["code"],
+            name=data["name"],
+            category=data["category"],
+            severity=Severity.parse(data["severity"]),
+            enabled=bool(data["enabled"]),
+            summary=data["summary"],
+            dialects=tuple(data.get("dialects", ("postgres",))),
+            rationale=data.get("rationale", ""),
+            fix=data.get("fix", ""),
+            bad_example=data.get("bad_example", ""),
+            good_example=data.get("good_example", ""),
+            options={
+                option["name"]: OptionSpec(option["name"], option["type"], option["default"], option["description"])
+                for option in data.get("options", ())
+            },
+            security=bool(data.get("security", False)),
+        )
+
+
+@cache
+def spec_index() -> dict[str, dict[str, Any]]:
+    """The compiled rule specs shipped in the package (built from rules/*.yaml)."""
+    text = files("sqlsoul").joinpath("data/rules.json").read_text(encoding="utf-8")
+    return json.loads(text)["rules"]
+
+
+def builtin_meta(code: str) -> RuleMeta:
+    return RuleMeta.from_dict(spec_index()[code])
+
+
+class Rule:
+    """Base class for every rule, built-in or from a plugin.
+
+    A statement rule lists the statement kinds it wants in `targets` and implements
+    `check_statement`; a history rule sets `scope = "history"` and implements `check_history`,
+    which runs once on the final schema model of a history. Meta rules (`scope = "meta"`) are
+    reported by the engine itself.
+    """
+
+    meta: ClassVar[RuleMeta]
+    scope: ClassVar[str] = "statement"
+    targets: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, options: dict[str, Any] | None = None) -> None:
+        defaults = {name: spec.default for name, spec in self.meta.options.items()}
+        self.options: dict[str, Any] = {**defaults, **(options or {})}
+
+    def check_statement(self, ctx: StatementContext) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def check_history(self, ctx: HistoryContext) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class MetaRule(Rule):
+    """A finding the engine itself reports (parse errors, suppression problems)."""
+
+    scope = "meta"

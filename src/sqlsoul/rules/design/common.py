@@ -1,0 +1,87 @@
+"""Helpers the schema-design rules share: naming tables and types the way users write them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from fnmatch import fnmatchcase
+
+from sqlsoul.model import Catalog, Column, ConstraintKind, Table, TypeRef
+from sqlsoul.naming import entity_forms
+
+_PLAIN_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_$]*$")
+_TYPE_LABELS = {
+    "int2": "smallint",
+    "int4": "integer",
+    "int8": "bigint",
+    "bpchar": "char",
+    "float4": "real",
+    "float8": "double precision",
+    "bool": "boolean",
+    "timestamptz": "timestamptz",
+}
+
+
+def sql_name(name: str) -> str:
+    """An identifier as it must be written in SQL (quoted when folding would change it)."""
+    return name if _PLAIN_IDENTIFIER.match(name) else '"' + name.replace('"', '""') + '"'
+
+
+def table_label(table: Table) -> str:
+    name = sql_name(table.name)
+    return name if table.schema == "public" else f"{sql_name(table.schema)}.{name}"
+
+
+def column_label(table: Table, column: Column) -> str:
+    return f"{table_label(table)}.{sql_name(column.name)}"
+
+
+def type_label(type_ref: TypeRef) -> str:
+    label = _TYPE_LABELS.get(type_ref.name, type_ref.name)
+    if type_ref.modifiers:
+        label += "(" + ", ".join(str(m) for m in type_ref.modifiers) + ")"
+    return label + ("[]" if type_ref.is_array else "")
+
+
+def judged_columns(catalog: Catalog) -> Iterator[tuple[Table, Column]]:
+    """Columns that design rules judge: declared in a linted statement, on a table that is not a partition."""
+    for table in catalog.tables.values():
+        if table.partition_of is not None:
+            continue  # a partition's columns are its parent's, judged there
+        for column in table.columns.values():
+            if column.origin is not None:
+                yield table, column
+
+
+def find_table(catalog: Catalog, entity: str, near: Table) -> Table | None:
+    """The table an entity name refers to (singular or plural), preferring the schema of `near`."""
+    for form in entity_forms(entity):
+        found = catalog.tables_named(form)
+        if found:
+            return next((table for table in found if table.schema == near.schema), found[0])
+    return None
+
+
+def has_constraint(table: Table, column: str, kind: ConstraintKind) -> bool:
+    return bool(table.constraints_on(column, kind))
+
+
+def matches_any(name: str, patterns: Iterable[str]) -> bool:
+    lowered = name.lower()
+    return any(fnmatchcase(lowered, pattern.lower()) for pattern in patterns)
+
+
+def key_columns(table: Table) -> set[str]:
+    """Columns of the table's primary key, unique keys and foreign keys."""
+    kinds = (ConstraintKind.PRIMARY_KEY, ConstraintKind.UNIQUE, ConstraintKind.FOREIGN_KEY)
+    return {column for c in table.constraints if c.kind in kinds for column in c.columns}
+
+
+def primary_key(table: Table) -> tuple[str, ...]:
+    return next((c.columns for c in table.constraints if c.kind is ConstraintKind.PRIMARY_KEY), ())
+
+
+SAFE_CONSTRAINT_STEPS = (
+    "Do it in a new migration (never by editing one that has run): add the constraint with NOT VALID, "
+    "which takes only a brief lock, then run ALTER TABLE ... VALIDATE CONSTRAINT in a later migration."
+)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from sqlsoul.engine import HistoryContext
+from sqlsoul.model import Catalog, Column, ConstraintKind, Table, TypeRef
+from sqlsoul.rules.base import Rule, builtin_meta
+from sqlsoul.rules.design.common import (
+    SAFE_CONSTRAINT_STEPS,
+    column_label,
+    has_constraint,
+    judged_columns,
+    matches_any,
+    sql_name,
+    table_label,
+    type_label,
+)
+
+# A bare "state" next to these is a region of an address, not a lifecycle state.
+_ADDRESS_COLUMNS = frozenset({"city", "country", "zip", "zipcode", "zip_code", "postal_code", "postcode", "street", "address", "address1", "address_line1"})
+
+
+class UncheckedStatusColumn(Rule):
+    meta = builtin_meta("SS102")
+    scope = "history"
+
+    def check_history(self, ctx: HistoryContext) -> None:
+        for table, column in judged_columns(ctx.catalog):
+            if not matches_any(column.name, self.options["patterns"]):
+                continue
+            stored = _unchecked_type(ctx.catalog, column.type)
+            if stored is None or _is_constrained(table, column):
+                continue
+            if column.name.lower() == "state" and _ADDRESS_COLUMNS & table.columns.keys():
+                continue
+            name = sql_name(f"{table.name}_{column.name}_check")
+            ctx.report(
+                column.origin,  # type: ignore[arg-type]
+                f"{column_label(table, column)} is a status column of type {type_label(stored)} with no CHECK "
+                "constraint or enum, so any value can be stored",
+                f"{SAFE_CONSTRAINT_STEPS} For example: ALTER TABLE {table_label(table)} ADD CONSTRAINT {name} "
+                f"CHECK ({sql_name(column.name)} IN ('...', '...')) NOT VALID; later ALTER TABLE "
+                f"{table_label(table)} VALIDATE CONSTRAINT {name}. An enum type, a domain with a CHECK, or a "
+                "foreign key to a lookup table work too.",
+            )
+
+
+def _unchecked_type(catalog: Catalog, type_ref: TypeRef | None) -> TypeRef | None:
+    """The column's storage type if it is free text or a bare integer; None if constrained or unknown."""
+    if type_ref is None:
+        return None
+    domain = catalog.domain(type_ref) if not (type_ref.is_text or type_ref.is_integer) else None
+    if domain is not None:
+        return None if domain.has_check else _unchecked_type(catalog, domain.base)
+    return type_ref if type_ref.is_text or type_ref.is_integer else None
+
+
+def _is_constrained(table: Table, column: Column) -> bool:
+    return has_constraint(table, column.name, ConstraintKind.CHECK) or has_constraint(
+        table, column.name, ConstraintKind.FOREIGN_KEY
+    )

@@ -1,0 +1,28 @@
+"""Findings the engine reports itself: inputs it cannot read or parse, and suppression problems."""
+
+from __future__ import annotations
+
+from sqlsoul.rules.base import MetaRule, builtin_meta
+
+
+class ParseError(MetaRule):
+    meta = builtin_meta("SS900")
+
+
+class InvalidEncoding(MetaRule):
+    meta = builtin_meta("SS901")
+
+
+class UnreadableFile(MetaRule):
+    meta = builtin_meta("SS902")
+
+
+class UnusedSuppression(MetaRule):
+    meta = builtin_meta("SS903")
+
+
+class UnknownRuleInSuppression(MetaRule):
+    meta = builtin_meta("SS904")
+
+
+META_RULES = (ParseError, InvalidEncoding, UnreadableFile, UnusedSuppression, UnknownRuleInSuppression)

@@ -1,0 +1,119 @@
+"""Inline suppressions: `-- sqlsoul: ignore[rule, ...] reason` and `-- sqlsoul: ignore-file[...]`.
+
+A directive on the line(s) just before a statement, or on the statement's last line, silences
+those rules for the whole statement; one on an inner line of a statement silences findings that
+start on that line (a column definition, say). Directives that silence nothing are reported.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from sqlsoul.findings import Finding, Span
+from sqlsoul.parsing import ParsedFile
+from sqlsoul.registry import Registry
+from sqlsoul.source import Comment
+
+UNUSED_SUPPRESSION = "unused-suppression"
+UNKNOWN_RULE_IN_SUPPRESSION = "unknown-rule-in-suppression"
+
+_DIRECTIVE = re.compile(r"^(?:--+|/\*+)\s*sqlsoul:\s*(ignore-file|ignore)\b\s*(?:\[([^\]]*)\])?", re.IGNORECASE)
+
+Problem = tuple[str, Span, str]  # (rule name, where, message)
+
+
+@dataclass(slots=True)
+class _Directive:
+    comment: Comment
+    codes: dict[str, str]  # code -> as written
+    file_wide: bool
+    statement: int | None = None
+    line: int | None = None  # limits an inner-line directive to findings on that line
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, finding: Finding) -> bool:
+        if finding.code not in self.codes:
+            return False
+        if self.file_wide:
+            return True
+        return finding.statement == self.statement and (self.line is None or finding.line == self.line)
+
+
+def apply_suppressions(
+    parsed: ParsedFile, findings: list[Finding], registry: Registry, enabled: set[str]
+) -> tuple[list[Finding], list[Problem]]:
+    """Findings that no directive silences, and the problems with the directives themselves."""
+    source = parsed.source
+    if b"sqlsoul:" not in source.data:
+        return findings, []
+    problems: list[Problem] = []
+    directives = [d for c in source.comments if (d := _read_directive(c, registry, problems))]
+    if not directives:
+        return findings, problems
+    starts = [statement.span.start for statement in parsed.statements]
+    for directive in directives:
+        if not directive.file_wide:
+            _attach(directive, parsed, starts)
+    kept = []
+    for finding in findings:
+        silencer = next((d for d in directives if d.covers(finding)), None)
+        if silencer is None:
+            kept.append(finding)
+        else:
+            silencer.used.add(finding.code)
+    for directive in directives:
+        for code, written in directive.codes.items():
+            if code in enabled and code not in directive.used:
+                scope = "this file" if directive.file_wide else "this statement"
+                problems.append(
+                    (UNUSED_SUPPRESSION, directive.comment.span, f"suppression of {written} matches no finding in {scope}; remove it")
+                )
+    return kept, problems
+
+
+def _read_directive(comment: Comment, registry: Registry, problems: list[Problem]) -> _Directive | None:
+    match = _DIRECTIVE.match(comment.text)
+    if match is None:
+        return None
+    kind, listed = match.groups()
+    entries = [entry.strip() for entry in (listed or "").split(",") if entry.strip()]
+    if not entries:
+        problems.append(
+            (UNKNOWN_RULE_IN_SUPPRESSION, comment.span, f"sqlsoul: {kind} names no rule; write {kind}[rule-name, ...]")
+        )
+        return None
+    codes: dict[str, str] = {}
+    for entry in entries:
+        rule = registry.lookup(entry)
+        if rule is None:
+            problems.append((UNKNOWN_RULE_IN_SUPPRESSION, comment.span, f"suppression names unknown rule {entry!r}"))
+        else:
+            codes[rule.meta.code] = entry
+    return _Directive(comment, codes, file_wide=kind.lower() == "ignore-file") if codes else None
+
+
+def _attach(directive: _Directive, parsed: ParsedFile, starts: list[int]) -> None:
+    """Find the statement (and line) a directive speaks for, from where its comment sits."""
+    source, comment, statements = parsed.source, directive.comment, parsed.statements
+    at = bisect_right(starts, comment.span.start) - 1
+    if at >= 0:
+        statement = statements[at]
+        last_line = source.line_of(max(statement.span.start, statement.span.end - 1))
+        if comment.span.start < statement.span.end:
+            directive.statement = at
+            directive.line = None if comment.line == last_line else comment.line
+            return
+        if comment.line == last_line:  # after the semicolon, on the statement's last line
+            directive.statement = at
+            return
+    following = at + 1
+    if comment.own_line and following < len(statements):
+        gap = bytearray(source.sql[comment.span.end : statements[following].span.start])
+        for other in source.comments:
+            if comment.span.end <= other.span.start and other.span.end <= statements[following].span.start:
+                offset = other.span.start - comment.span.end
+                gap[offset : offset + other.span.end - other.span.start] = b" " * (other.span.end - other.span.start)
+        if not gap.strip():
+            directive.statement = following
