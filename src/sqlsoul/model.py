@@ -149,6 +149,9 @@ class Catalog:
         key = self._resolve(self.domains, type_ref.schema, type_ref.name)  # type: ignore[arg-type]
         return self.domains[key] if key else None
 
+    def partitions(self, table: Table) -> list[Table]:
+        return [other for other in self.tables.values() if other.partition_of == table.qualified]
+
     def tables_named(self, name: str) -> list[Table]:
         """Tables with this name in any schema, those on the search path first."""
         found = [table for (schema, table_name), table in self.tables.items() if table_name == name]

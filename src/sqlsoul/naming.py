@@ -11,9 +11,7 @@ _IRREGULAR_PLURALS = {
     "woman": "women",
     "mouse": "mice",
     "goose": "geese",
-    "datum": "data",
     "criterion": "criteria",
-    "medium": "media",
     "analysis": "analyses",
     "index": "indexes",
     "status": "statuses",
@@ -22,6 +20,7 @@ _IRREGULAR_SINGULARS = {plural: singular for singular, plural in _IRREGULAR_PLUR
 _SIBILANT_ENDINGS = ("s", "x", "z", "ch", "sh")
 # Words ending in "s" that are not plurals.
 _NOT_PLURAL_ENDINGS = ("ss", "us", "is", "ics", "news", "series", "species")
+_NOT_PLURAL_WORDS = frozenset({"alias", "atlas", "bias", "canvas", "gas", "lens", "chassis", "sms", "dns", "ios", "macos", "yes"})
 
 
 def words(identifier: str) -> list[str]:
@@ -58,7 +57,7 @@ def plurals(word: str) -> tuple[str, ...]:
 
 def is_plural(word: str) -> bool:
     return word in _IRREGULAR_SINGULARS or (
-        len(word) > 3 and word.endswith("s") and not word.endswith(_NOT_PLURAL_ENDINGS)
+        len(word) > 3 and word.endswith("s") and not word.endswith(_NOT_PLURAL_ENDINGS) and word not in _NOT_PLURAL_WORDS
     )
 
 

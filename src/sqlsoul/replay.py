@@ -279,6 +279,14 @@ class Replayer:
                     constraint.validated = True
         elif subtype == "AT_DropConstraint":
             table.constraints = [c for c in table.constraints if c.name != name]
+        elif subtype == "AT_AttachPartition":
+            child = self._table(definition.get("PartitionCmd", {}).get("name"))
+            if child is not None:
+                child.partition_of = table.qualified
+        elif subtype == "AT_DetachPartition":
+            child = self._table(definition.get("PartitionCmd", {}).get("name"))
+            if child is not None:
+                child.partition_of = None
 
     def _rename(self, node: Node, site: _Site) -> None:
         rename_type = node.get("renameType")

@@ -17,8 +17,9 @@ from sqlsoul.findings import Span
 
 # psql meta-commands (\set, \connect, \gset ...) take the rest of their line.
 _META_COMMAND = re.compile(rb"^[ \t]*\\[^\n]*", re.MULTILINE)
-# Template placeholders such as ${schema} or ${flyway:user}.
-_PLACEHOLDER = re.compile(rb"\$\{[^}\n]*\}")
+# Template placeholders such as ${schema} or ${flyway:user}. They stand for names, so they become
+# an identifier of underscores (spaces would break `${schema}.table`).
+_PLACEHOLDER = re.compile(rb"\$\{[^}\n\x80-\xff]*\}")
 # COPY ... FROM stdin is followed by data lines up to a line holding only \.
 _COPY_FROM_STDIN = re.compile(rb"\bFROM\s+stdin\b[^;\n]*;[^\n]*\n(.*?)^\\\.[ \t]*$", re.IGNORECASE | re.MULTILINE | re.DOTALL)
 
@@ -39,12 +40,12 @@ def _blank_copy_data(match: re.Match[bytes]) -> bytes:
 
 
 def blank_non_sql(data: bytes) -> bytes:
-    """Replace text that is not SQL with spaces of the same byte length."""
+    """Replace text that is not SQL with filler of the same byte length, so offsets stay true."""
     if b"\\" in data:
         data = _COPY_FROM_STDIN.sub(_blank_copy_data, data)
         data = _META_COMMAND.sub(_blank_match, data)
     if b"${" in data:
-        data = _PLACEHOLDER.sub(_blank_match, data)
+        data = _PLACEHOLDER.sub(lambda match: b"_" * len(match.group(0)), data)
     return data
 
 

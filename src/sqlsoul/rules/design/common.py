@@ -62,8 +62,11 @@ def find_table(catalog: Catalog, entity: str, near: Table) -> Table | None:
     return None
 
 
-def has_constraint(table: Table, column: str, kind: ConstraintKind) -> bool:
-    return bool(table.constraints_on(column, kind))
+def has_constraint(catalog: Catalog, table: Table, column: str, kind: ConstraintKind) -> bool:
+    """Whether a constraint of this kind covers the column, on the table or on its partitions."""
+    if table.constraints_on(column, kind):
+        return True
+    return any(partition.constraints_on(column, kind) for partition in catalog.partitions(table))
 
 
 def matches_any(name: str, patterns: Iterable[str]) -> bool:

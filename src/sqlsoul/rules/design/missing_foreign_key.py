@@ -35,7 +35,7 @@ class MissingForeignKey(Rule):
             if matches_any(column.name, self.options["ignore_columns"]):
                 continue
             target = self._referenced_table(ctx, table, column)
-            if target is None or has_constraint(table, column.name, ConstraintKind.FOREIGN_KEY):
+            if target is None or has_constraint(ctx.catalog, table, column.name, ConstraintKind.FOREIGN_KEY):
                 continue
             key = primary_key(target)
             key_column = key[0] if len(key) == 1 else ("id" if "id" in target.columns else None)

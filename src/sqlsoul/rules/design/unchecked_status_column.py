@@ -27,7 +27,7 @@ class UncheckedStatusColumn(Rule):
             if not matches_any(column.name, self.options["patterns"]):
                 continue
             stored = _unchecked_type(ctx.catalog, column.type)
-            if stored is None or _is_constrained(table, column):
+            if stored is None or _is_constrained(ctx.catalog, table, column):
                 continue
             if column.name.lower() == "state" and _ADDRESS_COLUMNS & table.columns.keys():
                 continue
@@ -53,7 +53,5 @@ def _unchecked_type(catalog: Catalog, type_ref: TypeRef | None) -> TypeRef | Non
     return type_ref if type_ref.is_text or type_ref.is_integer else None
 
 
-def _is_constrained(table: Table, column: Column) -> bool:
-    return has_constraint(table, column.name, ConstraintKind.CHECK) or has_constraint(
-        table, column.name, ConstraintKind.FOREIGN_KEY
-    )
+def _is_constrained(catalog: Catalog, table: Table, column: Column) -> bool:
+    return any(has_constraint(catalog, table, column.name, kind) for kind in (ConstraintKind.CHECK, ConstraintKind.FOREIGN_KEY))
