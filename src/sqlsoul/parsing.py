@@ -2,21 +2,22 @@
 
 The fast path hands the whole file to libpg_query once and reads its JSON tree. Only when that
 fails does the file go statement by statement, and then every non-comment token must land in a
-statement that parsed or in a parse error: pglast's scanner split silently drops what it cannot
-split, so its output is checked for coverage rather than trusted.
+statement that parsed or in a parse error. pglast's scanner split is not used for that, because it
+silently drops what it cannot split: the file is cut at every semicolon token instead, and a piece
+that ends too early (a semicolon inside BEGIN ATOMIC ... END or a rule's action list) is joined
+with the pieces after it.
 """
 
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
 from pglast import parser as pg
 
 from sqlsoul.findings import Span
-from sqlsoul.source import SourceFile
+from sqlsoul.source import SourceFile, scan
 
 _COMMENT_TOKENS = frozenset({"SQL_COMMENT", "C_COMMENT"})
 _SEMICOLON = "ASCII_59"
@@ -49,8 +50,14 @@ class ParsedFile:
     failures: list[ParseFailure] = field(default_factory=list)
 
 
+def _error_index_or_none(error: pg.ParseError) -> int | None:
+    """The 0-based character index of a parse error, None when libpg_query gives none (end of input)."""
+    return error.args[1] if len(error.args) > 1 and isinstance(error.args[1], int) else None
+
+
 def _error_index(error: pg.ParseError) -> int:
-    return error.args[1] if len(error.args) > 1 and isinstance(error.args[1], int) else 0
+    index = _error_index_or_none(error)
+    return 0 if index is None else index
 
 
 def parse(source: SourceFile) -> ParsedFile:
@@ -61,6 +68,10 @@ def parse(source: SourceFile) -> ParsedFile:
     except pg.ParseError:
         parsed.statements.clear()
         _parse_piecewise(parsed, text)
+    nul = source.data.find(b"\x00")
+    if nul >= 0:
+        parsed.failures.append(ParseFailure(Span(nul, nul + 1), "NUL character (U+0000) in the file; is it UTF-16?"))
+        parsed.failures.sort(key=lambda failure: failure.span.start)
     for index, statement in enumerate(parsed.statements):
         statement.index = index
     return parsed
@@ -82,58 +93,97 @@ def _add_statements(parsed: ParsedFile, tree_json: str, base: int, base_end: int
 
 def _parse_piecewise(parsed: ParsedFile, text: str) -> None:
     source = parsed.source
-    limit = len(text)
-    try:
-        tokens = pg.scan(text)
-    except pg.ParseError as error:
-        # An unterminated quote, dollar quote or comment hides the rest of the file; the
-        # statement it sits in is part of that error, the statements before it still count.
-        position = _error_index(error)
-        start = source.byte_offset(position)
-        parsed.failures.append(ParseFailure(Span(start, start + 1), str(error.args[0])))
-        tokens = pg.scan(text[:position]) if position else []
+    scanned = scan(text)
+    # A bad token is reported where it is; an unterminated quote, dollar quote or comment hides the
+    # rest of the file, so the statement it sits in is part of that error, those before it still count.
+    for error in scanned.errors:
+        start = source.byte_offset(error.position)
+        parsed.failures.append(ParseFailure(Span(start, start + 1), error.message))
+    tokens, limit = scanned.tokens, scanned.end
+    if scanned.end < len(text):
         semicolons = [token.end + 1 for token in tokens if token.name == _SEMICOLON]
         limit = semicolons[-1] if semicolons else 0
         tokens = [token for token in tokens if token.start < limit]
-    slices = pg.split(text[:limit], with_parser=False, only_slices=True) if limit else ()
-    for piece in slices:
-        _parse_piece(parsed, text, piece.start, piece.stop)
-    for start, stop in _uncovered_runs(tokens, slices):
-        _parse_piece(parsed, text, start, stop)
+    pieces, reported = _pieces(tokens, limit, [error.position for error in scanned.errors])
+    at = 0
+    while at < len(pieces):
+        if at in reported:  # the scanner's error already speaks for this piece
+            at += 1
+            continue
+        at = _parse_pieces(parsed, text, pieces, at, reported)
     parsed.statements.sort(key=lambda statement: statement.span.start)
     parsed.failures.sort(key=lambda failure: failure.span.start)
 
 
-def _parse_piece(parsed: ParsedFile, text: str, start: int, stop: int) -> None:
+def _pieces(tokens: list[Any], limit: int, errors: list[int]) -> tuple[list[tuple[int, int]], set[int]]:
+    """Character ranges between semicolons, from the first non-comment token up to the semicolon,
+    and which of them hold one of the scanner's errors.
+
+    pglast's scanner split is not used: it drops pieces without a keyword (`selec 2`) and stops
+    splitting for good after an unbalanced parenthesis. Cutting at every semicolon loses nothing;
+    statements that hold semicolons (BEGIN ATOMIC bodies, CREATE RULE action lists) are put back
+    together by `_parse_pieces`.
+    """
+    pieces: list[tuple[int, int]] = []
+    reported: set[int] = set()
+    after_semicolon, start = 0, -1
+    for token in [*tokens, None]:
+        if token is not None and token.name != _SEMICOLON:
+            if start < 0 and token.name not in _COMMENT_TOKENS:
+                start = token.start
+            continue
+        stop = token.start if token is not None else limit
+        if start >= 0:
+            pieces.append((start, stop))
+            if any(after_semicolon <= error <= stop for error in errors):
+                reported.add(len(pieces) - 1)
+        if token is not None:
+            after_semicolon, start = token.end + 1, -1
+    return pieces, reported
+
+
+def _at_end_of_input(error: pg.ParseError) -> bool:
+    return _error_index_or_none(error) is None and "end of input" in str(error.args[0])
+
+
+_MAX_JOINED_PIECES = 200  # statements with semicolons inside (BEGIN ATOMIC ... END) are rarely longer
+
+
+def _parse_pieces(parsed: ParsedFile, text: str, pieces: list[tuple[int, int]], at: int, reported: set[int]) -> int:
+    """Parse the piece at `at` (joined with the next ones if it ends too early); return the next piece."""
     source = parsed.source
-    base = source.byte_offset(start)
+    start, stop = pieces[at]
     try:
         tree_json = pg.parse_sql_json(text[start:stop])
     except pg.ParseError as error:
-        offset = source.byte_offset(start + min(_error_index(error), stop - start))
-        parsed.failures.append(ParseFailure(Span(offset, source.identifier_end(offset)), str(error.args[0])))
-        return
-    _add_statements(parsed, tree_json, base=base, base_end=source.byte_offset(stop))
+        if _at_end_of_input(error):
+            # Maybe a semicolon inside the statement cut it short: try it with the pieces after it.
+            for last in range(at + 1, min(len(pieces), at + _MAX_JOINED_PIECES)):
+                if last in reported:
+                    break
+                stop_joined = pieces[last][1]
+                try:
+                    tree_json = pg.parse_sql_json(text[start:stop_joined])
+                except pg.ParseError as joined_error:
+                    if _at_end_of_input(joined_error):
+                        continue
+                    index = _error_index_or_none(joined_error)
+                    if index is not None and start + index >= pieces[last][0]:
+                        # The parser took the semicolons before this piece as part of the statement,
+                        # so the statement really goes on; the error is in this piece.
+                        _add_failure(parsed, start + index, joined_error)
+                        return last + 1
+                    break
+                base, base_end = source.byte_offset(start), source.byte_offset(stop_joined)
+                _add_statements(parsed, tree_json, base=base, base_end=base_end)
+                return last + 1
+        # At end of input: at the piece's first token. Elsewhere: where the parser stopped.
+        _add_failure(parsed, start + min(_error_index(error), stop - start), error)
+        return at + 1
+    _add_statements(parsed, tree_json, base=source.byte_offset(start), base_end=source.byte_offset(stop))
+    return at + 1
 
 
-def _uncovered_runs(tokens: list[Any], slices: tuple[slice, ...]) -> list[tuple[int, int]]:
-    """Character ranges of statements the scanner split left out, cut at semicolons."""
-    starts = [piece.start for piece in slices]
-    runs: list[tuple[int, int]] = []
-    run_start = run_end = -1
-    for token in tokens:
-        if token.name in _COMMENT_TOKENS:
-            continue
-        at = bisect_right(starts, token.start) - 1
-        covered = at >= 0 and token.start < slices[at].stop
-        if covered or token.name == _SEMICOLON:
-            if run_start >= 0:
-                runs.append((run_start, run_end))
-                run_start = -1
-            continue
-        if run_start < 0:
-            run_start = token.start
-        run_end = token.end + 1
-    if run_start >= 0:
-        runs.append((run_start, run_end))
-    return runs
+def _add_failure(parsed: ParsedFile, position: int, error: pg.ParseError) -> None:
+    offset = parsed.source.byte_offset(position)
+    parsed.failures.append(ParseFailure(Span(offset, parsed.source.identifier_end(offset)), str(error.args[0])))

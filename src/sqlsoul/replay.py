@@ -38,7 +38,14 @@ _GENERATED_SUFFIX = {
     ConstraintKind.CHECK: "check",
     ConstraintKind.EXCLUSION: "excl",
 }
-_MAX_IDENTIFIER_BYTES = 63
+# Constraints backed by an index take the index's name, which must not clash with any relation.
+_INDEX_BACKED = frozenset({ConstraintKind.PRIMARY_KEY, ConstraintKind.UNIQUE, ConstraintKind.EXCLUSION})
+_MAX_IDENTIFIER_BYTES = 63  # NAMEDATALEN - 1
+# ALTER TABLE commands on a column that PostgreSQL applies to the partitions too.
+_COLUMN_COMMANDS = frozenset(
+    {"AT_AddColumn", "AT_DropColumn", "AT_AlterColumnType", "AT_SetNotNull", "AT_DropNotNull", "AT_ColumnDefault"}
+)
+_SERIAL_TYPES = frozenset({"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"})
 
 
 def names(items: list[Node] | None) -> tuple[str, ...]:
@@ -135,8 +142,13 @@ class Replayer:
     def _add_column(self, table: Table, definition: Node, site: _Site) -> None:
         name = definition["colname"]
         type_name = definition.get("typeName")
-        column = Column(name, type_ref(type_name) if type_name else None, origin=site.origin(definition.get("location")))
-        table.columns[name] = column
+        column = table.columns.get(name)
+        if type_name is not None or column is None:
+            column = Column(name, type_ref(type_name) if type_name else None, origin=site.origin(definition.get("location")))
+            table.columns[name] = column
+        # else: `PARTITION OF parent (col WITH OPTIONS ...)` adds constraints to an inherited column.
+        if column.type is not None and column.type.name in _SERIAL_TYPES and column.type.schema is None:
+            column.not_null = column.has_default = True  # serial is NOT NULL DEFAULT nextval(...)
         for item in definition.get("constraints") or ():
             constraint = item.get("Constraint")
             if constraint:
@@ -162,6 +174,11 @@ class Replayer:
             self._add_constraint(table, kind, constraint, columns, site)
 
     def _add_table_constraint(self, table: Table, constraint: Node, site: _Site) -> None:
+        if constraint["contype"] == "CONSTR_NOTNULL":  # PostgreSQL 18: CONSTRAINT name NOT NULL col
+            for column_name in names(constraint.get("keys")):
+                if column_name in table.columns:
+                    table.columns[column_name].not_null = True
+            return
         kind = _CONSTRAINT_KINDS.get(constraint["contype"])
         if kind is None:
             return
@@ -170,8 +187,12 @@ class Replayer:
         elif kind is ConstraintKind.CHECK:
             columns = tuple(dict.fromkeys(column_refs(constraint.get("raw_expr"))))
         elif kind is ConstraintKind.EXCLUSION:
+            elements = [pair["List"]["items"][0].get("IndexElem", {}) for pair in constraint.get("exclusions") or ()]
             columns = tuple(
-                dict.fromkeys(column_refs([pair["List"]["items"][0] for pair in constraint.get("exclusions") or ()]))
+                dict.fromkeys(
+                    column for element in elements
+                    for column in ((element["name"],) if element.get("name") else column_refs(element.get("expr")))
+                )
             )
         else:
             columns = names(constraint.get("keys"))
@@ -186,7 +207,7 @@ class Replayer:
     def _add_constraint(
         self, table: Table, kind: ConstraintKind, constraint: Node, columns: tuple[str, ...], site: _Site
     ) -> None:
-        name = constraint.get("conname") or _generated_name(table, kind, columns)
+        name = constraint.get("conname") or self._generated_name(table, kind, constraint, columns)
         added = Constraint(kind, name, columns, origin=site.origin(constraint.get("location")))
         added.validated = not constraint.get("skip_validation", False)
         if kind is ConstraintKind.FOREIGN_KEY and constraint.get("pktable"):
@@ -198,6 +219,42 @@ class Replayer:
                     table.columns[column_name].not_null = True
         table.constraints.append(added)
 
+    def _generated_name(self, table: Table, kind: ConstraintKind, constraint: Node, columns: tuple[str, ...]) -> str:
+        """The name PostgreSQL gives a constraint declared without one."""
+        if kind is ConstraintKind.PRIMARY_KEY:
+            addition = None
+        elif kind is ConstraintKind.CHECK:
+            # tab_col_check when the expression reads exactly one column, else tab_check.
+            read = tuple(dict.fromkeys(column_refs(constraint.get("raw_expr"))))
+            addition = read[0] if len(read) == 1 else None
+        elif kind is ConstraintKind.EXCLUSION:
+            elements = [pair["List"]["items"][0].get("IndexElem", {}) for pair in constraint.get("exclusions") or ()]
+            addition = _name_addition(_index_column_names(elements))
+        elif kind is ConstraintKind.UNIQUE:
+            addition = _name_addition((*columns, *names(constraint.get("including"))))
+        else:
+            addition = _name_addition(columns)
+        return self._choose_name(table, addition, _GENERATED_SUFFIX[kind], kind in _INDEX_BACKED, constraint=True)
+
+    def _choose_name(self, table: Table, addition: str | None, label: str, relation: bool, constraint: bool) -> str:
+        """PostgreSQL's ChooseConstraintName / ChooseRelationName: add 1, 2 ... to the label on a clash."""
+        taken: set[str] = set()
+        for other in self.catalog.tables.values():
+            if other.schema != table.schema:
+                continue
+            if constraint:
+                taken.update(c.name for c in other.constraints if c.name)
+            if relation:
+                taken.add(other.name)
+                taken.update(index.name for index in other.indexes if index.name)
+                taken.update(c.name for c in other.constraints if c.name and c.kind in _INDEX_BACKED)
+        number = 0
+        while True:
+            name = _make_object_name(table.name, addition, f"{label}{number or ''}")
+            if name not in taken:
+                return name
+            number += 1
+
     # --- statements ----------------------------------------------------------------------------
 
     def _create_table(self, node: Node, site: _Site) -> None:
@@ -206,11 +263,18 @@ class Replayer:
             return
         table = Table(*key, origin=site.origin(node["relation"].get("location")))
         self.catalog.tables[key] = table
-        parents = [self._referenced(item["RangeVar"], site) for item in node.get("inhRelations") or ()]
-        if node.get("partbound") and parents:
-            table.partition_of = parents[0]
-        if node.get("ofTypename") or (parents and not node.get("partbound")):
-            table.columns_known = False  # columns come from a type or a parent table
+        parent_vars = [item["RangeVar"] for item in node.get("inhRelations") or () if "RangeVar" in item]
+        if node.get("partbound") and parent_vars:
+            table.partition_of = self._referenced(parent_vars[0], site)
+        if node.get("ofTypename"):
+            table.columns_known = False  # columns come from a composite type we do not model
+        for parent_var in parent_vars:  # a partition or an inheriting table starts with its parents' columns
+            parent = self._table(parent_var)
+            if parent is None or not parent.columns_known:
+                table.columns_known = False
+            else:
+                for column in parent.columns.values():
+                    table.columns.setdefault(column.name, _inherited(column))
         for element in node.get("tableElts") or ():
             if "ColumnDef" in element:
                 self._add_column(table, element["ColumnDef"], site)
@@ -226,10 +290,12 @@ class Replayer:
             return
         for name, column in source.columns.items():
             # Copied columns were introduced (and are judged) in the source table.
-            table.columns[name] = Column(name, column.type, column.not_null, column.default, column.has_default)
+            table.columns[name] = _inherited(column)
 
     def _create_table_as(self, node: Node, site: _Site) -> None:
         if node.get("objtype", "OBJECT_TABLE") == "OBJECT_TABLE":
+            if node.get("if_not_exists") and self._key(node["into"]["rel"], site) in self.catalog.tables:
+                return
             self._unknown_table(node["into"]["rel"], site)
 
     def _select_into(self, node: Node, site: _Site) -> None:
@@ -247,8 +313,37 @@ class Replayer:
         table = self._table(node.get("relation"))
         if table is None:
             return
+        recurse = node["relation"].get("inh", False)  # ALTER TABLE ONLY leaves the partitions alone
         for item in node.get("cmds") or ():
-            self._alter_table_command(table, item["AlterTableCmd"], site)
+            command = item["AlterTableCmd"]
+            self._alter_table_command(table, command, site)
+            if recurse and command.get("subtype") in _COLUMN_COMMANDS:
+                for partition in self._descendants(table):
+                    self._sync_partition_column(partition, table, command)
+
+    def _descendants(self, table: Table) -> list[Table]:
+        found: list[Table] = []
+        pending = [table]
+        while pending:
+            for child in self.catalog.partitions(pending.pop()):
+                if child not in found and child is not table:
+                    found.append(child)
+                    pending.append(child)
+        return found
+
+    def _sync_partition_column(self, partition: Table, parent: Table, command: Node) -> None:
+        """Partitions follow their parent's column changes (PostgreSQL recurses them)."""
+        subtype, name = command.get("subtype"), command.get("name")
+        if subtype == "AT_AddColumn":
+            name = command["def"]["ColumnDef"]["colname"]
+            if name in parent.columns and name not in partition.columns:
+                partition.columns[name] = _inherited(parent.columns[name])
+        elif subtype == "AT_DropColumn" and name:
+            _drop_column(partition, name)
+        elif name in parent.columns and name in partition.columns:
+            source, target = parent.columns[name], partition.columns[name]
+            target.type, target.default, target.has_default = source.type, source.default, source.has_default
+            target.not_null = source.not_null
 
     def _alter_table_command(self, table: Table, command: Node, site: _Site) -> None:
         subtype = command.get("subtype")
@@ -260,6 +355,13 @@ class Replayer:
             if not (command.get("missing_ok") and column_def["colname"] in table.columns):
                 self._add_column(table, column_def, site)
         elif subtype == "AT_DropColumn" and name:
+            key = next((c.columns for c in table.constraints if c.kind is ConstraintKind.PRIMARY_KEY), ())
+            for other in self.catalog.tables.values():  # foreign keys on the column go with it (CASCADE)
+                other.constraints = [
+                    c for c in other.constraints
+                    if not (c.kind is ConstraintKind.FOREIGN_KEY and c.references == table.qualified
+                            and name in (c.referenced_columns or key))
+                ]
             _drop_column(table, name)
         elif subtype == "AT_AlterColumnType" and column is not None:
             type_name = definition.get("ColumnDef", {}).get("typeName")
@@ -283,7 +385,7 @@ class Replayer:
             child = self._table(definition.get("PartitionCmd", {}).get("name"))
             if child is not None:
                 child.partition_of = table.qualified
-        elif subtype == "AT_DetachPartition":
+        elif subtype in ("AT_DetachPartition", "AT_DetachPartitionFinalize"):
             child = self._table(definition.get("PartitionCmd", {}).get("name"))
             if child is not None:
                 child.partition_of = None
@@ -294,13 +396,23 @@ class Replayer:
         if rename_type == "OBJECT_SCHEMA":
             self._rename_schema(node.get("subname"), new_name)
             return
+        if rename_type in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
+            parts = names(node.get("object", {}).get("List", {}).get("items"))
+            if parts and new_name:
+                self._move_type(parts, lambda key: (key[0], new_name))
+            return
         relation = node.get("relation")
         if rename_type == "OBJECT_INDEX" and relation:
             schema = relation.get("schemaname")
             for table in self.catalog.tables.values():
+                if schema is not None and table.schema != schema:
+                    continue
                 for index in table.indexes:
-                    if index.name == relation["relname"] and (schema is None or table.schema == schema):
+                    if index.name == relation["relname"]:
                         index.name = new_name
+                for constraint in table.constraints:  # the index behind a primary key or unique constraint
+                    if constraint.name == relation["relname"] and constraint.kind in _INDEX_BACKED:
+                        constraint.name = new_name
             return
         table = self._table(relation)
         if table is None:
@@ -308,7 +420,9 @@ class Replayer:
         if rename_type == "OBJECT_TABLE":
             self._move_table(table, (table.schema, new_name))
         elif rename_type == "OBJECT_COLUMN" and node.get("subname") in table.columns:
-            _rename_column(table, node["subname"], new_name)
+            for renamed in (table, *(self._descendants(table) if relation.get("inh", False) else ())):
+                if node["subname"] in renamed.columns:
+                    _rename_column(renamed, node["subname"], new_name)
         elif rename_type == "OBJECT_TABCONSTRAINT":
             for constraint in table.constraints:
                 if constraint.name == node.get("subname"):
@@ -323,6 +437,8 @@ class Replayer:
             for constraint in other.constraints:
                 if constraint.references == old:
                     constraint.references = key
+            if other.partition_of == old:
+                other.partition_of = key
 
     def _rename_schema(self, old: str | None, new: str | None) -> None:
         if not old or not new:
@@ -331,12 +447,44 @@ class Replayer:
         self.catalog.schemas.add(new)
         for table in [t for t in self.catalog.tables.values() if t.schema == old]:
             self._move_table(table, (new, table.name))
+        for registry in (self.catalog.enums, self.catalog.domains):
+            for key in [key for key in registry if key[0] == old]:
+                self._move_type((old, key[1]), lambda key: (new, key[1]))
 
     def _set_schema(self, node: Node, site: _Site) -> None:
-        if node.get("objectType") == "OBJECT_TABLE":
+        object_type, new_schema = node.get("objectType"), node.get("newschema")
+        if object_type == "OBJECT_TABLE":
             table = self._table(node.get("relation"))
             if table is not None:
-                self._move_table(table, (node["newschema"], table.name))
+                self._move_table(table, (new_schema, table.name))
+        elif object_type in ("OBJECT_TYPE", "OBJECT_DOMAIN") and new_schema:
+            parts = names(node.get("object", {}).get("List", {}).get("items"))
+            if parts:
+                self._move_type(parts, lambda key: (new_schema, key[1]))
+
+    def _move_type(self, parts: tuple[str, ...], new_key: Callable[[QualifiedName], QualifiedName]) -> None:
+        """Rename an enum or domain, or move it to another schema; columns of that type follow it."""
+        ref = TypeRef(parts[-1], parts[-2] if len(parts) > 1 else None)
+        for registry, found in ((self.catalog.enums, self.catalog.enum(ref)), (self.catalog.domains, self.catalog.domain(ref))):
+            if found is None:
+                continue
+            old = next(key for key, value in registry.items() if value is found)
+            users = [
+                column
+                for table in self.catalog.tables.values()
+                for column in table.columns.values()
+                if column.type is not None and column.type.name == old[1]
+                and self.catalog._resolve(registry, column.type.schema, column.type.name) == old  # type: ignore[arg-type]
+            ]
+            key = new_key(old)
+            del registry[old]
+            registry[key] = found  # type: ignore[assignment]
+            for column in users:
+                assert column.type is not None
+                moved = TypeRef(key[1], column.type.schema and key[0], column.type.modifiers, column.type.is_array)
+                if self.catalog._resolve(registry, moved.schema, moved.name) != key:  # type: ignore[arg-type]
+                    moved = TypeRef(key[1], key[0], moved.modifiers, moved.is_array)
+                column.type = moved
 
     def _drop(self, node: Node, site: _Site) -> None:
         remove_type = node.get("removeType")
@@ -347,7 +495,7 @@ class Replayer:
             if remove_type == "OBJECT_TABLE" and parts:
                 table = self.catalog.table(parts[-2] if len(parts) > 1 else None, parts[-1])
                 if table is not None:
-                    del self.catalog.tables[table.qualified]
+                    self._drop_table(table)
             elif remove_type == "OBJECT_INDEX" and parts:
                 self._drop_index(parts[-2] if len(parts) > 1 else None, parts[-1])
             elif remove_type in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
@@ -355,8 +503,22 @@ class Replayer:
                 self._drop_type(type_parts)
             elif remove_type == "OBJECT_SCHEMA" and parts:
                 self.catalog.schemas.discard(parts[-1])
-                for key in [key for key in self.catalog.tables if key[0] == parts[-1]]:
-                    del self.catalog.tables[key]
+                for table in [table for table in self.catalog.tables.values() if table.schema == parts[-1]]:
+                    if table.qualified in self.catalog.tables:
+                        self._drop_table(table)
+                for registry in (self.catalog.enums, self.catalog.domains):
+                    for key in [key for key in registry if key[0] == parts[-1]]:
+                        del registry[key]
+
+    def _drop_table(self, table: Table) -> None:
+        """Drop a table with its partitions; foreign keys that pointed at it go too (CASCADE, or none existed)."""
+        for dropped in (table, *self._descendants(table)):
+            self.catalog.tables.pop(dropped.qualified, None)
+            for other in self.catalog.tables.values():
+                other.constraints = [
+                    c for c in other.constraints
+                    if not (c.kind is ConstraintKind.FOREIGN_KEY and c.references == dropped.qualified)
+                ]
 
     def _drop_index(self, schema: str | None, name: str) -> None:
         for table in self.catalog.tables.values():
@@ -379,7 +541,12 @@ class Replayer:
         name = node.get("idxname")
         if name and node.get("if_not_exists") and any(index.name == name for index in table.indexes):
             return
-        columns = tuple(param["IndexElem"].get("name") for param in node.get("indexParams") or ())
+        elements = [param["IndexElem"] for param in node.get("indexParams") or ()]
+        if not name:  # PostgreSQL names it table_columns_idx (or _key for a unique constraint's index)
+            including = [param["IndexElem"] for param in node.get("indexIncludingParams") or ()]
+            addition = _name_addition(_index_column_names(elements + including))
+            name = self._choose_name(table, addition, "idx", relation=True, constraint=False)
+        columns = tuple(element.get("name") for element in elements)
         table.indexes.append(
             Index(
                 name,
@@ -405,7 +572,11 @@ class Replayer:
         if node.get("oldVal"):
             values[:] = [node["newVal"] if value == node["oldVal"] else value for value in values]
         elif node.get("newVal") and node["newVal"] not in values:
-            values.append(node["newVal"])
+            neighbor = node.get("newValNeighbor")
+            if neighbor in values:  # ADD VALUE ... BEFORE / AFTER an existing label
+                values.insert(values.index(neighbor) + (1 if node.get("newValIsAfter") else 0), node["newVal"])
+            else:
+                values.append(node["newVal"])
 
     def _create_domain(self, node: Node, site: _Site) -> None:
         has_check = any(
@@ -426,11 +597,18 @@ class Replayer:
             return
         self.catalog.schemas.add(schema)
         inner = _Site(site.statement, site.source, site.file_index, schema)
-        for element in node.get("schemaElts") or ():
-            ((kind, body),) = element.items()
-            handler = self._handlers.get(kind)
-            if handler is not None:
-                handler(body, inner)
+        # Like PostgreSQL, put the new schema in front of the search path while its elements run,
+        # so that `CREATE SCHEMA s CREATE TABLE t ... CREATE INDEX ON t ...` finds s.t.
+        search_path = self.catalog.search_path
+        self.catalog.search_path = (schema, *search_path)
+        try:
+            for element in node.get("schemaElts") or ():
+                ((kind, body),) = element.items()
+                handler = self._handlers.get(kind)
+                if handler is not None:
+                    handler(body, inner)
+        finally:
+            self.catalog.search_path = search_path
 
     def _set_variable(self, node: Node, site: _Site) -> None:
         if node.get("name") != "search_path":
@@ -472,15 +650,83 @@ class _Site:
         return Origin(self.file_index, self.statement.index, Span(start, end))
 
 
-def _generated_name(table: Table, kind: ConstraintKind, columns: tuple[str, ...]) -> str:
-    """The name PostgreSQL gives a constraint declared without one."""
-    parts = [table.name] if kind is ConstraintKind.PRIMARY_KEY else [table.name, *columns[:1]]
-    if kind in (ConstraintKind.UNIQUE, ConstraintKind.FOREIGN_KEY) and columns:
-        parts = [table.name, "_".join(columns)]
-    base = "_".join(parts)
-    suffix = _GENERATED_SUFFIX[kind]
-    room = _MAX_IDENTIFIER_BYTES - len(suffix) - 1
-    return f"{base.encode()[:room].decode(errors='ignore')}_{suffix}"
+def _make_object_name(name1: str, name2: str | None, label: str) -> str:
+    """PostgreSQL's makeObjectName: name1_name2_label in 63 bytes, shortening the longer name first."""
+    first, second = name1.encode(), (name2 or "").encode()
+    room = _MAX_IDENTIFIER_BYTES - len(label) - 1 - (1 if name2 is not None else 0)
+    keep1, keep2 = len(first), len(second)
+    while keep1 + keep2 > room:
+        if keep1 > keep2:
+            keep1 -= 1
+        else:
+            keep2 -= 1
+    parts = [first[:keep1].decode(errors="ignore")]
+    if name2 is not None:
+        parts.append(second[:keep2].decode(errors="ignore"))
+    return "_".join([*parts, label])
+
+
+def _name_addition(column_names: tuple[str, ...] | list[str]) -> str:
+    """PostgreSQL's ChooseIndexNameAddition: the column names joined by underscores."""
+    joined = ""
+    for name in column_names:
+        if joined:
+            joined += "_"
+        joined += name.encode()[:_MAX_IDENTIFIER_BYTES].decode(errors="ignore")
+        if len(joined.encode()) > _MAX_IDENTIFIER_BYTES:
+            break
+    return joined
+
+
+def _index_column_names(elements: list[Node]) -> list[str]:
+    """PostgreSQL's ChooseIndexColumnNames: a column's name, a name guessed from an expression, or expr."""
+    chosen: list[str] = []
+    for element in elements:
+        original = element.get("indexcolname") or element.get("name") or _figure_name(element.get("expr")) or "expr"
+        name, number = original, 0
+        while name in chosen:
+            number += 1
+            name = original.encode()[: _MAX_IDENTIFIER_BYTES - len(str(number))].decode(errors="ignore") + str(number)
+        chosen.append(name)
+    return chosen
+
+
+def _figure_name(expression: Node | None) -> str | None:
+    """The column name PostgreSQL's FigureIndexColname gives an index expression, for common shapes."""
+    return _figure_name_strength(expression)[0]
+
+
+def _figure_name_strength(expression: Node | None) -> tuple[str | None, int]:
+    if not expression or len(expression) != 1:
+        return None, 0
+    ((kind, body),) = expression.items()
+    if kind == "ColumnRef":
+        fields = names(body.get("fields"))
+        return (fields[-1], 2) if fields else (None, 0)
+    if kind == "A_Indirection":
+        fields = names(body.get("indirection"))
+        return (fields[-1], 2) if fields else _figure_name_strength(body.get("arg"))
+    if kind == "FuncCall":
+        return names(body.get("funcname"))[-1], 2
+    if kind == "TypeCast":
+        name, strength = _figure_name_strength(body.get("arg"))
+        if strength <= 1:
+            type_names = names((body.get("typeName") or {}).get("names"))
+            if type_names:
+                return type_names[-1], 1
+        return name, strength
+    if kind == "CollateClause":
+        return _figure_name_strength(body.get("arg"))
+    if kind == "CoalesceExpr":
+        return "coalesce", 2
+    if kind == "CaseExpr":
+        return "case", 1
+    return None, 0
+
+
+def _inherited(column: Column) -> Column:
+    """A copy of a column for a table that takes it from another (LIKE, PARTITION OF, INHERITS)."""
+    return Column(column.name, column.type, column.not_null, column.default, column.has_default)
 
 
 def _drop_column(table: Table, name: str) -> None:

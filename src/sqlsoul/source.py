@@ -10,6 +10,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import Any
 
 from pglast import parser as pg
 
@@ -17,11 +18,17 @@ from sqlsoul.findings import Span
 
 # psql meta-commands (\set, \connect, \gset ...) take the rest of their line.
 _META_COMMAND = re.compile(rb"^[ \t]*\\[^\n]*", re.MULTILINE)
+# Meta-commands that send the query buffer end the statement before them, like a semicolon; they
+# often follow the query on its line (`SELECT count(*) AS n FROM t \gset`).
+_SENDING_META = re.compile(rb"(?:^|(?<=[ \t]))\\(?:g|gx|gset|gexec|gdesc|crosstabview|watch)(?![A-Za-z])[^\n]*", re.MULTILINE)
 # Template placeholders such as ${schema} or ${flyway:user}. They stand for names, so they become
 # an identifier of underscores (spaces would break `${schema}.table`).
-_PLACEHOLDER = re.compile(rb"\$\{[^}\n\x80-\xff]*\}")
-# COPY ... FROM stdin is followed by data lines up to a line holding only \.
-_COPY_FROM_STDIN = re.compile(rb"\bFROM\s+stdin\b[^;\n]*;[^\n]*\n(.*?)^\\\.[ \t]*$", re.IGNORECASE | re.MULTILINE | re.DOTALL)
+_PLACEHOLDER = re.compile(rb"\$\{[^}\n]*\}")
+# COPY ... FROM stdin (and psql's \copy, without the semicolon) is followed by data lines up to a
+# line holding only \.
+_COPY_FROM_STDIN = re.compile(
+    rb"\bFROM\s+stdin\b[^;\n]*(?:;[^\n]*)?\n(.*?)^\\\.[ \t\r]*$", re.IGNORECASE | re.MULTILINE | re.DOTALL
+)
 
 
 def _spaces(text: bytes) -> bytes:
@@ -33,6 +40,10 @@ def _blank_match(match: re.Match[bytes]) -> bytes:
     return _spaces(match.group(0))
 
 
+def _end_statement(match: re.Match[bytes]) -> bytes:
+    return b";" + _spaces(match.group(0)[1:])
+
+
 def _blank_copy_data(match: re.Match[bytes]) -> bytes:
     whole, base = match.group(0), match.start(0)
     start, end = match.start(1) - base, match.end(1) - base
@@ -40,13 +51,130 @@ def _blank_copy_data(match: re.Match[bytes]) -> bytes:
 
 
 def blank_non_sql(data: bytes) -> bytes:
-    """Replace text that is not SQL with filler of the same byte length, so offsets stay true."""
+    """Replace text that is not SQL with filler of the same byte length, so byte offsets stay true.
+
+    The filler is ASCII, so a blanked multi-byte character turns into several characters: map
+    the parser's character offsets through the blanked text (`SourceFile.byte_offset`), never
+    through the original.
+    """
     if b"\\" in data:
         data = _COPY_FROM_STDIN.sub(_blank_copy_data, data)
+        data = _SENDING_META.sub(_end_statement, data)
         data = _META_COMMAND.sub(_blank_match, data)
     if b"${" in data:
         data = _PLACEHOLDER.sub(lambda match: b"_" * len(match.group(0)), data)
     return data
+
+
+@dataclass(frozen=True, slots=True)
+class ScanError:
+    position: int  # character index into the scanned text
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    tokens: list[Any]  # pglast Tokens (character offsets, inclusive end), bad tokens left out
+    errors: list[ScanError]
+    end: int  # where the tokens stop: the text's length, or the start of an unterminated literal
+
+
+def scan(text: str) -> Scan:
+    """PostgreSQL's scanner over `text`, going on after a bad token where it can.
+
+    pglast's `scan` raises for the whole text on the first lexical error. After an unterminated
+    quote, dollar quote or comment nothing more can be read: the rest of the text is inside it.
+    After a bad token (`123abc`, `""`, `0x`) scanning goes on behind it. A few errors carry no
+    position at all (an E'\\0' or E'\\xff' escape that makes invalid UTF-8): they are found by
+    scanning ever longer prefixes until the bad literal is complete; the prefix without its closing
+    quote then fails as "unterminated" at the literal's start.
+    """
+    tokens: list[Any] = []
+    errors: list[ScanError] = []
+    offset = 0
+    while True:
+        rest = text[offset:]
+        try:
+            found = pg.scan(rest)
+        except pg.ParseError as error:
+            message, position = str(error.args[0]), _error_position(error)
+        else:
+            tokens.extend(_shifted(found, offset))
+            return Scan(tokens, errors, len(text))
+        if position is None:
+            position, literal_end = _locate_positionless_error(rest, message)
+            bad_end = literal_end - position
+        else:
+            bad_end = None
+        token_start = position
+        try:
+            before = pg.scan(rest[:position]) if position > 0 else []
+        except pg.ParseError as inner:
+            # The error is inside a literal (a bad escape in U&'...' or E'...'): the literal starts
+            # where the text up to the error is unterminated.
+            token_start = min(_error_position(inner) or 0, position)
+            try:
+                before = pg.scan(rest[:token_start]) if token_start > 0 else []
+            except pg.ParseError:
+                before = []
+        tokens.extend(_shifted(before, offset))
+        errors.append(ScanError(offset + position, message))
+        if message.startswith("unterminated"):
+            return Scan(tokens, errors, offset + position)
+        if bad_end is None:
+            bad_end = _bad_token_end(rest[token_start:], message)
+        else:
+            bad_end -= token_start - position
+        if bad_end is None:
+            return Scan(tokens, errors, offset + token_start)
+        offset += token_start + bad_end
+
+
+def _shifted(tokens: Any, offset: int) -> list[Any]:
+    if not offset:
+        return list(tokens)
+    return [token._replace(start=token.start + offset, end=token.end + offset) for token in tokens]
+
+
+def _error_position(error: pg.ParseError) -> int | None:
+    return error.args[1] if len(error.args) > 1 and isinstance(error.args[1], int) else None
+
+
+def _fails_with(text: str, message: str) -> bool:
+    try:
+        pg.scan(text)
+    except pg.ParseError as error:
+        return str(error.args[0]) == message
+    return False
+
+
+def _bad_token_end(text: str, message: str) -> int | None:
+    """Length of the bad token at the start of `text`: the shortest prefix that fails the same way."""
+    high = 1
+    while not _fails_with(text[:high], message):
+        if high >= len(text):
+            return None
+        high = min(high * 2, len(text))
+    low = high // 2 + 1 if high > 1 else 1
+    while low < high:
+        middle = (low + high) // 2
+        if _fails_with(text[:middle], message):
+            high = middle
+        else:
+            low = middle + 1
+    return high
+
+
+def _locate_positionless_error(text: str, message: str) -> tuple[int, int]:
+    """(start, end) of the literal behind an error without a position."""
+    end = _bad_token_end(text, message) or len(text)
+    try:
+        pg.scan(text[: end - 1])
+    except pg.ParseError as error:
+        start = _error_position(error)
+        if start is not None:
+            return start, end
+    return max(end - 1, 0), end
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +195,7 @@ class SourceFile:
     text: str
     data: bytes = field(init=False)
     sql: bytes = field(init=False)  # data with meta-commands and placeholders blanked
+    sql_text: str = field(init=False)  # what pglast sees; its character offsets index this text
     is_ascii: bool = field(init=False)
     line_starts: list[int] = field(init=False)
     _char_to_byte: list[int] | None = field(default=None, init=False)
@@ -75,6 +204,11 @@ class SourceFile:
     def __post_init__(self) -> None:
         self.data = self.text.encode("utf-8")
         self.sql = blank_non_sql(self.data)
+        if b"\x00" in self.sql:
+            # libpg_query reads C strings: a NUL would silently end the file there. PostgreSQL refuses
+            # NUL anyway; parsing reports it (see parsing.parse) and the rest is still parsed.
+            self.sql = self.sql.replace(b"\x00", b" ")
+        self.sql_text = self.sql.decode("utf-8")
         self.is_ascii = len(self.data) == len(self.text)
         starts = [0]
         find = self.data.find
@@ -83,10 +217,6 @@ class SourceFile:
             starts.append(pos + 1)
             pos = find(b"\n", pos + 1)
         self.line_starts = starts
-
-    @property
-    def sql_text(self) -> str:
-        return self.sql.decode("utf-8")
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.line_starts, offset)
@@ -105,12 +235,17 @@ class SourceFile:
         return self.data[start:end].decode("utf-8", "replace").rstrip("\r")
 
     def byte_offset(self, char_offset: int) -> int:
-        """Byte offset of a character offset (pglast's scanner reports characters)."""
-        if self.is_ascii:
+        """Byte offset of a character offset into `sql_text` (pglast's scanner reports characters).
+
+        Characters of the blanked text, not of the original: blanking a meta-command or COPY data
+        that holds `é` turns one character into two spaces.
+        """
+        text = self.sql_text
+        if len(text) == len(self.sql):
             return char_offset
         if self._char_to_byte is None:
-            self._char_to_byte = [0, *accumulate(len(ch.encode("utf-8")) for ch in self.text)]
-        return self._char_to_byte[min(char_offset, len(self.text))]
+            self._char_to_byte = [0, *accumulate(len(ch.encode("utf-8")) for ch in text)]
+        return self._char_to_byte[min(char_offset, len(text))]
 
     @property
     def comments(self) -> list[Comment]:
@@ -122,14 +257,8 @@ class SourceFile:
     def _scan_comments(self) -> list[Comment]:
         if b"--" not in self.sql and b"/*" not in self.sql:
             return []
-        text = self.sql_text
-        try:
-            tokens = pg.scan(text)
-        except pg.ParseError as error:
-            # An unterminated quote or comment: the comments before it still count.
-            tokens = pg.scan(text[: error.location]) if error.location > 0 else []
         comments = []
-        for token in tokens:
+        for token in scan(self.sql_text).tokens:  # after a lexical error, the comments before it still count
             if token.name not in ("SQL_COMMENT", "C_COMMENT"):
                 continue
             start, end = self.byte_offset(token.start), self.byte_offset(token.end + 1)

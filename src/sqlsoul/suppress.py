@@ -38,6 +38,8 @@ class _Directive:
             return False
         if self.file_wide:
             return True
+        if self.statement is None:  # speaks for no statement (none follows it, or the next one did not parse)
+            return False
         return finding.statement == self.statement and (self.line is None or finding.line == self.line)
 
 
@@ -67,6 +69,8 @@ def apply_suppressions(
         for code, written in directive.codes.items():
             if code in enabled and code not in directive.used:
                 scope = "this file" if directive.file_wide else "this statement"
+                if not directive.file_wide and directive.statement is None:
+                    scope = "any statement (no statement that parses follows it)"
                 problems.append(
                     (UNUSED_SUPPRESSION, directive.comment.span, f"suppression of {written} matches no finding in {scope}; remove it")
                 )
