@@ -61,7 +61,41 @@ def _registry(no_plugins: bool) -> Registry:
     return load_registry(plugins=not (no_plugins or plugins_disabled()))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _OneLineUsageError(click.ClickException):
+    """A command-line mistake, shown like every other error: one line on stderr, exit 2."""
+
+    exit_code = 2
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.format_message())
+        self.command_path = error.ctx.command_path if error.ctx is not None else "sqlsoul"
+
+    def show(self, file: Any = None) -> None:
+        message = " ".join(self.format_message().split())
+        click.echo(f"sqlsoul: error: {message} (see '{self.command_path} --help')", err=True)
+
+
+class _Group(click.Group):
+    """Click prints usage errors as a usage block and a message; sqlsoul prints one line instead."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:
+            raise _OneLineUsageError(error) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:
+            raise _OneLineUsageError(error) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="sqlsoul", message="%(prog)s %(version)s")
 def main() -> None:
     """sqlsoul: a static analyzer for SQL DDL and migrations."""
@@ -113,14 +147,17 @@ def lint(
         click.echo(f"config: {config_file if config_file else 'none (defaults)'}", err=True)
 
     settings = _settings(registry, config, select, ignore, pg_version)
-    stdin_data = click.get_binary_stream("stdin").read() if STDIN in inputs else None
+    stdin_data = _read_stdin() if STDIN in inputs else None
     histories = discover(inputs, root.path, config.exclude, stdin_filename, stdin_data)
     result = Linter(registry, settings).lint(histories)
 
     threshold = fail_on or config.fail_on
     report = _render(result, output_format or "text", color=_use_color(no_color, output))
     if output:
-        Path(output).write_text(report, encoding="utf-8")
+        try:
+            Path(output).write_text(report, encoding="utf-8")
+        except OSError as error:
+            raise UsageProblem(f"cannot write {output}: {error.strerror or error}") from None
     else:
         click.echo(report, nl=False)
     if not quiet:
@@ -128,6 +165,13 @@ def lint(
 
         click.echo(summary_line(result, time.perf_counter() - started), err=True)
     sys.exit(_exit_code(result, threshold))
+
+
+def _read_stdin() -> bytes:
+    # The bytes, not text: decoding (and reporting invalid UTF-8) is the engine's job.
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    data = stream.read()
+    return data.encode("utf-8") if isinstance(data, str) else data
 
 
 def _settings(
@@ -215,5 +259,8 @@ def init(target: str, force: bool, debug: bool) -> None:
     path = Path(target)
     if path.exists() and not force:
         raise UsageProblem(f"{target} already exists; use --force to overwrite it")
-    path.write_text(render_default_config(load_registry(plugins=False)), encoding="utf-8")
+    try:
+        path.write_text(render_default_config(load_registry(plugins=False)), encoding="utf-8")
+    except OSError as error:
+        raise UsageProblem(f"cannot write {target}: {error.strerror or error}") from None
     click.echo(f"wrote {target}", err=True)

@@ -6,6 +6,7 @@ file, the line and the key, because a silently ignored setting is worse than non
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Callable
@@ -40,11 +41,22 @@ class Config:
     fail_on: str = "warning"
 
 
+# A `[tool.sqlsoul...]` header or a `tool.sqlsoul...` dotted key, found without parsing the TOML.
+_TOOL_SECTION = re.compile(r"""^[ \t]*(?:\[+[ \t]*)?tool[ \t]*\.[ \t]*["']?sqlsoul["']?[ \t]*[.\]=]""", re.MULTILINE)
+
+
 def has_tool_section(pyproject: Path) -> bool:
     try:
-        return "sqlsoul" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return False
+    try:
+        tool = tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
+        # A broken pyproject.toml that configures sqlsoul must stop the run with the TOML error,
+        # not be skipped so that the run silently falls back to the defaults.
+        return _TOOL_SECTION.search(text) is not None
+    return isinstance(tool, dict) and "sqlsoul" in tool
 
 
 def load_config(path: Path, registry: Registry) -> Config:
@@ -53,7 +65,7 @@ def load_config(path: Path, registry: Registry) -> Config:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read config file: {error}") from None
-    if path.name == PYPROJECT:
+    if path.suffix == ".toml":  # pyproject.toml, or another TOML file given with --config
         data, locate = _read_pyproject(path, text)
     else:
         data, locate = _read_yaml(path, text)
@@ -92,26 +104,102 @@ def _read_yaml(path: Path, text: str) -> tuple[dict[str, Any], Locator]:
 
 def _read_pyproject(path: Path, text: str) -> tuple[dict[str, Any], Locator]:
     try:
-        data = tomllib.loads(text).get("tool", {}).get("sqlsoul", {})
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    lines = text.splitlines()
+        message = str(error)
+        where = re.search(r"\(at line (\d+), column \d+\)$", message)
+        line = int(where.group(1)) if where else max(len(text.splitlines()), 1)
+        raise ConfigError(f"{path}:{line}: invalid TOML: {message}") from None
+    positions = _toml_key_lines(text)
 
     def locate(keys: tuple[str, ...]) -> int:
-        # tomllib keeps no positions: find the key's line inside the [tool.sqlsoul...] tables.
-        in_section = False
-        for number, line in enumerate(lines, start=1):
-            stripped = line.strip()
-            if stripped.startswith("["):
-                in_section = stripped.startswith("[tool.sqlsoul")
-                if in_section and keys and stripped.rstrip("]").endswith(keys[0]):
-                    return number
-                continue
-            if in_section and keys and re.match(rf"[\"']?{re.escape(keys[-1])}[\"']?\s*=", stripped):
-                return number
+        # tomllib keeps no positions: use the line of the longest known prefix of the key.
+        full = ("tool", "sqlsoul", *keys)
+        for size in range(len(full), 1, -1):
+            if full[:size] in positions:
+                return positions[full[:size]]
         return 1
 
+    tool = document.get("tool")
+    if not isinstance(tool, dict) or "sqlsoul" not in tool:
+        raise ConfigError(f"{path}:1: no [tool.sqlsoul] table in this file")
+    data = tool["sqlsoul"]
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:{locate(())}: tool.sqlsoul: expected a table, got {data!r}")
     return data, locate
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _toml_key(text: str, pos: int) -> tuple[tuple[str, ...], int] | None:
+    """The (dotted) key starting at `pos` and the position after it, or None if none starts there."""
+    parts: list[str] = []
+    while True:
+        while pos < len(text) and text[pos] in " \t":
+            pos += 1
+        if pos >= len(text):
+            return None
+        if text[pos] in "\"'":
+            quote, end = text[pos], pos + 1
+            while end < len(text) and text[end] != quote:
+                end += 2 if quote == '"' and text[end] == "\\" else 1
+            if end >= len(text):
+                return None
+            raw = text[pos + 1 : end]
+            if quote == '"':
+                try:
+                    raw = json.loads(f'"{raw}"')
+                except ValueError:
+                    pass
+            parts.append(raw)
+            pos = end + 1
+        else:
+            match = _BARE_KEY.match(text, pos)
+            if match is None:
+                return None
+            parts.append(match.group(0))
+            pos = match.end()
+        while pos < len(text) and text[pos] in " \t":
+            pos += 1
+        if pos < len(text) and text[pos] == ".":
+            pos += 1
+            continue
+        return tuple(parts), pos
+
+
+def _toml_key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Line of every table header and key of a TOML document, by full key path (first occurrence)."""
+    positions: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    open_string: str | None = None  # the delimiter of a multi-line string being skipped
+    for number, line in enumerate(text.splitlines(), start=1):
+        if open_string is not None:
+            if open_string in line:
+                open_string = None
+            continue
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("["):
+            header = _toml_key(stripped, 2 if stripped.startswith("[[") else 1)
+            if header is not None:
+                table = header[0]
+                for size in range(1, len(table) + 1):
+                    positions.setdefault(table[:size], number)
+            continue
+        found = _toml_key(stripped, 0)
+        if found is None or not stripped[found[1] :].startswith("="):
+            continue
+        key = (*table, *found[0])
+        for size in range(len(table) + 1, len(key) + 1):
+            positions.setdefault(key[:size], number)
+        value = stripped[found[1] + 1 :]
+        for delimiter in ('"""', "'''"):
+            if value.count(delimiter) % 2 == 1:
+                open_string = delimiter
+                break
+    return positions
 
 
 class _Checker:

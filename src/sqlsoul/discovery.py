@@ -15,7 +15,10 @@ from sqlsoul.engine import InputFile
 
 SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".venv", "venv", "build", "dist", "target", "__pycache__"})
 STDIN = "-"
-_DIGITS = re.compile(r"(\d+)")
+# A number, or a dotted version such as 2.1 or 3.2.0 (Flyway's V2.1 comes after V2 and before V3).
+_NUMBER = re.compile(r"(\d+(?:\.\d+)*)")
+
+SortKey = tuple[tuple[int, tuple[int, ...] | str], ...]
 
 
 class DiscoveryError(Exception):
@@ -29,13 +32,21 @@ class ProjectRoot:
     config: Path | None
 
 
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key that orders 2 before 10 and compares words case-insensitively."""
-    return tuple((1, int(part)) if part.isdigit() else (0, part.lower()) for part in _DIGITS.split(text) if part)
+def natural_key(text: str) -> SortKey:
+    """Sort key that orders 2 before 10 (and 2 before 2.1 before 3) and compares words case-insensitively.
+
+    Numbers come before words, as in `ls -v`, `sort -V` and ASCII: 001_init.sql before schema.sql.
+    """
+    return tuple(
+        (0, tuple(int(number) for number in part.split("."))) if part[0].isdigit() else (1, part.lower())
+        for part in _NUMBER.split(text)
+        if part
+    )
 
 
-def path_key(relative: str) -> tuple[tuple[tuple[int, int | str], ...], ...]:
-    return tuple(natural_key(part) for part in relative.split("/"))
+def path_key(relative: str) -> tuple[tuple[SortKey, ...], str]:
+    # The path itself breaks ties (001 and 1, A and a), so the order never depends on the file system.
+    return tuple(natural_key(part) for part in relative.split("/")), relative
 
 
 def find_project_root(inputs: list[str], stdin_filename: str | None = None) -> ProjectRoot:
@@ -90,6 +101,7 @@ def discover(inputs: list[str], root: Path, exclude: list[str], stdin_filename: 
     """Histories to lint: one per directory argument, and one per folder of the files named directly."""
     histories: list[list[InputFile]] = []
     loose: dict[Path, list[InputFile]] = {}
+    named: list[Path] = []
     for item in inputs:
         if item == STDIN:
             name = stdin_filename or "stdin.sql"
@@ -99,16 +111,38 @@ def discover(inputs: list[str], root: Path, exclude: list[str], stdin_filename: 
         if not path.exists() and not path.is_symlink():
             raise DiscoveryError(f"path does not exist: {item}")
         if path.is_dir():
-            files = _walk(path, root, exclude)
-            if files:
-                histories.append(files)
+            histories.append(_walk(path, root, exclude))
         else:
-            # A file named on the command line is linted even if an exclude pattern matches it.
-            loose.setdefault(path.parent.resolve(), []).append(_input(path, str(path), root))
+            named.append(path)
+    # A file is linted once however often it is named: in the first directory that holds it, else
+    # with the other files named in its folder. Linting it twice would report everything twice.
+    seen: set[Path] = set()
+    for index, files in enumerate(histories):
+        kept = []
+        for file in files:
+            if file.path is not None:
+                identity = _identity(file.path)
+                if identity in seen:
+                    continue
+                seen.add(identity)
+            kept.append(file)
+        histories[index] = kept
+    for path in named:
+        if _identity(path) in seen:
+            continue
+        seen.add(_identity(path))
+        # A file named on the command line is linted even if an exclude pattern matches it.
+        loose.setdefault(path.parent.resolve(), []).append(_input(path, str(path), root))
     for files in loose.values():
         files.sort(key=lambda f: path_key(f.root_path))
         histories.append(files)
-    return histories
+    return [files for files in histories if files]
+
+
+def _identity(path: Path) -> Path:
+    # The same path however it was spelled (./a.sql, a.sql, dir/../a.sql); symbolic links are not
+    # followed, so a link and its target both stay.
+    return Path(os.path.abspath(path))
 
 
 def _input(path: Path, display: str, root: Path) -> InputFile:
@@ -116,21 +150,26 @@ def _input(path: Path, display: str, root: Path) -> InputFile:
 
 
 def _walk(top: Path, root: Path, exclude: list[str]) -> list[InputFile]:
-    found: list[tuple[tuple[tuple[tuple[int, int | str], ...], ...], InputFile]] = []
+    found: list[tuple[tuple[tuple[SortKey, ...], str], InputFile]] = []
+    # Resolve the top once; paths below it are joined as text (resolving each file costs more
+    # than parsing it).
+    base = root_relative(top, root)
+    prefix = "" if base == "." else base + "/"
     for folder, subfolders, names in os.walk(top):
-        folder_path = Path(folder)
+        inner = os.path.relpath(folder, top).replace(os.sep, "/")
+        inner = "" if inner == "." else inner + "/"
         subfolders[:] = [
             name for name in subfolders
-            if name not in SKIPPED_DIRECTORIES and not _excluded(root_relative(folder_path / name, root), exclude)
+            if name not in SKIPPED_DIRECTORIES and not _excluded(prefix + inner + name, exclude)
         ]
         for name in names:
             if not name.lower().endswith(".sql"):
                 continue
-            path = folder_path / name
-            relative = root_relative(path, root)
+            relative = prefix + inner + name
             if _excluded(relative, exclude):
                 continue
-            display = os.path.normpath(path) if top.is_absolute() else os.path.relpath(path)
-            found.append((path_key(path.relative_to(top).as_posix()), _input(path, display, root)))
+            path = Path(folder, name)
+            display = str(path)  # under the directory as the user named it: ../db/x.sql stays so
+            found.append((path_key(inner + name), InputFile(display, relative, path)))
     found.sort(key=lambda pair: pair[0])
     return [item for _, item in found]

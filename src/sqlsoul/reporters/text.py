@@ -23,8 +23,12 @@ def render_finding(finding: Finding, source_line: str | None, color: bool) -> st
         width = (finding.end_column - finding.column) if finding.end_line == finding.line else len(display) - start
         marker = " " * start + "^" + "~" * max(width - 1, 0)
         lines += [f"  {display}", "  " + _paint(marker, _COLORS[finding.severity], color)]
-    if finding.help:
-        lines.append("  " + _paint(f"help: {finding.help}", _DIM, color))
+    if finding.help.strip():
+        # A help text of several lines stays inside the finding's block: later lines line up under
+        # the first, and blank lines are dropped, since a blank line is what separates findings.
+        first, *rest = [line for line in finding.help.split("\n") if line.strip()]
+        lines.append("  " + _paint(f"help: {first}", _DIM, color))
+        lines += ["  " + _paint(f"      {line}", _DIM, color) for line in rest]
     return "\n".join(lines)
 
 
