@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 from sqlsoul.ruledoc import doc_filename, render_index, render_rule_doc
 from sqlsoul.rules.base import RuleMeta
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[2]  # the source tree, when sqlsoul runs from one
 REQUIRED_KEYS = ("code", "name", "category", "severity", "enabled", "dialects", "summary", "rationale", "fix", "cases")
 META_KEYS = ("code", "name", "category", "severity", "enabled", "dialects", "summary", "rationale", "fix", "security")
 CASE_KEYS = {"name", "sql", "files", "config", "expect", "encoding"}
@@ -106,14 +106,28 @@ def build(root: Path) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def default_root() -> Path:
+    """sqlsoul's source tree when imported from one (an editable install), else the current directory.
+
+    An installed copy lives in site-packages, where parents[2] is no project: writing there would
+    scatter generated files through the environment.
+    """
+    if (REPO_ROOT / "rules").is_dir() and (REPO_ROOT / "src/sqlsoul").is_dir():
+        return REPO_ROOT
+    return Path.cwd()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sqlsoul.devtools")
     commands = parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser("build", help="compile rules/*.yaml into the index and docs/rules/")
     build_parser.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
-    build_parser.add_argument("--root", type=Path, default=REPO_ROOT)
+    build_parser.add_argument("--root", type=Path, default=None, help="the project (default: sqlsoul's source tree)")
     args = parser.parse_args(argv)
+    args.root = args.root or default_root()
     try:
+        if not any((args.root / "rules").glob("*.yaml")):
+            raise SpecError(f"no rule specs: {args.root / 'rules'} holds no *.yaml (use --root)")
         if args.check:
             stale = stale_files(args.root)
             for path in stale:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 
-from sqlsoul.rules.base import Rule
+from sqlsoul.rules.base import Rule, RuleMeta
 
 ENTRY_POINT_GROUP = "sqlsoul.rules"
 BUILTIN_DISTRIBUTION = "sqlsoul"
@@ -58,42 +58,68 @@ def plugins_disabled() -> bool:
     return os.environ.get("SQLSOUL_DISABLE_PLUGINS", "") not in ("", "0")
 
 
+def _distribution(entry: EntryPoint) -> str:
+    return entry.dist.name if entry.dist is not None else entry.value
+
+
+def _providers(plugins: bool) -> list[tuple[str, Callable[[], Iterable[type[Rule]]]]]:
+    """(distribution, callable returning its rules): sqlsoul's own first, then the packs by name."""
+    entries = sorted(
+        entry_points(group=ENTRY_POINT_GROUP),
+        key=lambda entry: (_distribution(entry) != BUILTIN_DISTRIBUTION, _distribution(entry), entry.name),
+    )
+    providers: list[tuple[str, Callable[[], Iterable[type[Rule]]]]] = []
+    if not any(_distribution(entry) == BUILTIN_DISTRIBUTION for entry in entries):
+        # Imported from a source tree without installed metadata: the built-in rules still count.
+        from sqlsoul.rules import builtin_rules
+
+        providers.append((BUILTIN_DISTRIBUTION, builtin_rules))
+    for entry in entries:
+        distribution = _distribution(entry)
+        if distribution == BUILTIN_DISTRIBUTION or plugins:
+            providers.append((distribution, lambda entry=entry: entry.load()()))
+    return providers
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(f"{type(error).__name__}: {error}".split())
+
+
 def load_registry(plugins: bool = True) -> Registry:
     rules: dict[str, type[Rule]] = {}
     names: dict[str, str] = {}
-    providers: dict[str, str] = {}  # code -> distribution, to name both sides of a clash
-    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.dist.name if e.dist else "", e.name)):
-        distribution = entry.dist.name if entry.dist else entry.value
+    owners: dict[str, str] = {}  # code -> distribution, to name both sides of a clash
+    for distribution, provide in _providers(plugins):
         builtin = distribution == BUILTIN_DISTRIBUTION
-        if not builtin and not plugins:
-            continue
         try:
-            provided = list(entry.load()())
-        except Exception as error:  # a broken pack must stop the run, naming the package
-            raise PluginError(f"rule pack {distribution!r} failed to load: {type(error).__name__}: {error}") from error
+            provided = list(provide())
+        except (Exception, SystemExit) as error:  # a broken pack must stop the run, naming the package
+            raise PluginError(f"rule pack {distribution!r} failed to load: {_one_line(error)}") from error
         for rule in provided:
-            _check_rule(rule, distribution, builtin)
+            _check_rule(rule, distribution)
             meta = rule.meta
             clash = meta.code if meta.code in rules else names.get(meta.name)
             if clash is not None:
                 raise PluginError(
                     f"rule {meta.code} ({meta.name}) clashes with {clash} ({rules[clash].meta.name}): "
-                    f"declared by both {providers[clash]!r} and {distribution!r}"
+                    f"declared by both {owners[clash]!r} and {distribution!r}"
+                )
+            if not builtin and not _PLUGIN_CODE.match(meta.code):
+                reserved = f"; the SS prefix is reserved for {BUILTIN_DISTRIBUTION!r}" if meta.code.startswith("SS") else ""
+                raise PluginError(
+                    f"rule pack {distribution!r}: code {meta.code!r} must be 2-4 capital letters (not SS) and 3 digits"
+                    + reserved
                 )
             rules[meta.code] = rule
-            providers[meta.code] = distribution
+            owners[meta.code] = distribution
             names[meta.name] = meta.code
     return Registry(dict(sorted(rules.items())), names)
 
 
-def _check_rule(rule: object, distribution: str, builtin: bool) -> None:
-    if not (isinstance(rule, type) and issubclass(rule, Rule) and hasattr(rule, "meta")):
-        raise PluginError(f"rule pack {distribution!r} provided {rule!r}, which is not a sqlsoul Rule with metadata")
+def _check_rule(rule: object, distribution: str) -> None:
+    if not (isinstance(rule, type) and issubclass(rule, Rule) and isinstance(getattr(rule, "meta", None), RuleMeta)):
+        raise PluginError(f"rule pack {distribution!r} provided {rule!r}, which is not a sqlsoul Rule with a RuleMeta")
     meta = rule.meta
-    if not builtin and not _PLUGIN_CODE.match(meta.code):
-        raise PluginError(
-            f"rule pack {distribution!r}: code {meta.code!r} must be 2-4 capital letters (not SS) and 3 digits"
-        )
     if not _RULE_NAME.match(meta.name):
         raise PluginError(f"rule pack {distribution!r}: name {meta.name!r} must be kebab-case")
     if rule.scope not in ("statement", "history", "meta"):
