@@ -22,8 +22,8 @@ class DenormalizedUserField(Rule):
                 entity, attribute = "_".join(parts[:split]), "_".join(parts[split:])
                 if attribute in _NOT_ATTRIBUTES:
                     continue
-                if table.name.lower() in entity_forms(entity):
-                    break  # the entity's own table keeps its own attributes
+                if words(table.name)[-1] in entity_forms(entity):
+                    break  # the entity's own table (users, oauth_accounts) keeps its own attributes
                 source = find_table(ctx.catalog, entity, table)
                 if source is table:
                     break
