@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlsoul.findings import Finding, Span
 from sqlsoul.parsing import ParsedFile
 from sqlsoul.registry import Registry
-from sqlsoul.source import Comment
+from sqlsoul.source import Comment, SourceFile
 
 UNUSED_SUPPRESSION = "unused-suppression"
 UNKNOWN_RULE_IN_SUPPRESSION = "unknown-rule-in-suppression"
@@ -68,11 +68,13 @@ def apply_suppressions(
     for directive in directives:
         for code, written in directive.codes.items():
             if code in enabled and code not in directive.used:
-                scope = "this file" if directive.file_wide else "this statement"
+                scope = "in this file" if directive.file_wide else "in this statement"
+                if directive.line is not None:
+                    scope = f"on line {directive.line}"
                 if not directive.file_wide and directive.statement is None:
-                    scope = "any statement (no statement that parses follows it)"
+                    scope = "in any statement (no statement that parses follows it)"
                 problems.append(
-                    (UNUSED_SUPPRESSION, directive.comment.span, f"suppression of {written} matches no finding in {scope}; remove it")
+                    (UNUSED_SUPPRESSION, directive.comment.span, f"suppression of {written} matches no finding {scope}; remove it")
                 )
     return kept, problems
 
@@ -107,17 +109,33 @@ def _attach(directive: _Directive, parsed: ParsedFile, starts: list[int]) -> Non
         last_line = source.line_of(max(statement.span.start, statement.span.end - 1))
         if comment.span.start < statement.span.end:
             directive.statement = at
-            directive.line = None if comment.line == last_line else comment.line
+            if comment.own_line:
+                # On a line of its own inside a statement it speaks for the next line of code
+                # (the column definition below it), like a suppression above a statement.
+                code = _first_code(source, comment.span.end, statement.span.end)
+                directive.line = source.line_of(code) if code is not None else comment.line
+            else:
+                directive.line = None if comment.line == last_line else comment.line
             return
         if comment.line == last_line:  # after the semicolon, on the statement's last line
             directive.statement = at
             return
     following = at + 1
-    if comment.own_line and following < len(statements):
-        gap = bytearray(source.sql[comment.span.end : statements[following].span.start])
-        for other in source.comments:
-            if comment.span.end <= other.span.start and other.span.end <= statements[following].span.start:
-                offset = other.span.start - comment.span.end
-                gap[offset : offset + other.span.end - other.span.start] = b" " * (other.span.end - other.span.start)
-        if not gap.strip():
-            directive.statement = following
+    if (
+        comment.own_line
+        and following < len(statements)
+        and _first_code(source, comment.span.end, statements[following].span.start) is None
+    ):
+        directive.statement = following
+
+
+def _first_code(source: SourceFile, start: int, stop: int) -> int | None:
+    """Offset of the first byte in [start, stop) that is neither white space nor inside a comment."""
+    position = start
+    for span in [c.span for c in source.comments if start <= c.span.start < stop] + [Span(stop, stop)]:
+        chunk = source.sql[position : span.start]
+        blank = len(chunk) - len(chunk.lstrip())
+        if blank < len(chunk):
+            return position + blank
+        position = max(position, span.end)
+    return None
