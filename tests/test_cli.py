@@ -744,3 +744,11 @@ def test_version() -> None:
     result = run("--version")
     assert (result.exit_code, result.stdout) == (0, f"sqlsoul {__version__}\n")
     assert re.fullmatch(r"\d+\.\d+\.\d+.*", __version__)
+
+
+def test_explicit_config_file_sets_the_root_for_its_globs(mixed: Path) -> None:
+    # The config lives in settings/, so its exclude and per-path globs are relative to settings/.
+    write(mixed / "settings/sqlsoul.yaml", 'exclude: ["../db/2_*"]\nper_path_ignores:\n  "../db/3_*": [SS104]\n')
+    result = run("lint", "--format", "json", "--config", "settings/sqlsoul.yaml", "-v", "db")
+    assert findings(result) == [MIXED[0], MIXED[3], MIXED[4]]
+    assert f"project root: {mixed / 'settings'} (--config)" in result.stderr

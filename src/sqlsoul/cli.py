@@ -18,7 +18,7 @@ import click
 
 from sqlsoul import __version__
 from sqlsoul.config import CONFIG_FILE, DEFAULT_PG_VERSION, FAIL_ON_CHOICES, PG_VERSIONS, Config, ConfigError, load_config
-from sqlsoul.discovery import STDIN, DiscoveryError, discover, find_project_root
+from sqlsoul.discovery import STDIN, DiscoveryError, ProjectRoot, discover, find_project_root
 from sqlsoul.engine import Linter, LintResult, LintSettings
 from sqlsoul.findings import Severity
 from sqlsoul.registry import PluginError, Registry, load_registry, plugins_disabled
@@ -137,10 +137,14 @@ def lint(
     started = time.perf_counter()
     inputs = list(paths) or ["."]
     registry = _registry(no_plugins)
-    root = find_project_root(inputs, stdin_filename)
-    config_file = Path(config_path) if config_path else root.config
-    if config_path and not config_file.is_file():  # type: ignore[union-attr]
-        raise UsageProblem(f"config file does not exist: {config_path}")
+    if config_path:
+        if not Path(config_path).is_file():
+            raise UsageProblem(f"config file does not exist: {config_path}")
+        # exclude and per_path_ignores are written relative to the config file, so it sets the root.
+        root = ProjectRoot(Path(config_path).resolve().parent, "--config", Path(config_path))
+    else:
+        root = find_project_root(inputs, stdin_filename)
+    config_file = root.config
     config = load_config(config_file, registry) if config_file else Config()
     if verbose:
         click.echo(f"project root: {root.path} ({root.how})", err=True)
