@@ -387,7 +387,7 @@ def test_plugin_error_is_one_line(project: Path, monkeypatch: pytest.MonkeyPatch
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["lint", "--format", "xml"], "Invalid value for '--format': 'xml' is not one of 'text', 'json'. (see 'sqlsoul lint --help')"),
+        (["lint", "--format", "xml"], "Invalid value for '--format': 'xml' is not one of 'text', 'json', 'sarif', 'github'. (see 'sqlsoul lint --help')"),
         (["lint", "--fail-on", "fatal"], "Invalid value for '--fail-on': 'fatal' is not one of 'error', 'warning', 'note', 'never'. (see 'sqlsoul lint --help')"),
         (["lint", "--pg-version", "9"], "Invalid value for '--pg-version': 9 is not in the range 10<=x<=18. (see 'sqlsoul lint --help')"),
         (["lint", "--pg-version", "19"], "Invalid value for '--pg-version': 19 is not in the range 10<=x<=18. (see 'sqlsoul lint --help')"),

@@ -10,6 +10,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,6 +23,7 @@ from sqlsoul.discovery import STDIN, DiscoveryError, ProjectRoot, discover, find
 from sqlsoul.engine import Linter, LintResult, LintSettings
 from sqlsoul.findings import Severity
 from sqlsoul.registry import PluginError, Registry, load_registry, plugins_disabled
+from sqlsoul.reporters import FORMATS, ReportContext, renderer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -103,8 +105,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default=None, help="Output format.  [default: text]")
+@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None, help="Output format.  [default: text]")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout.")
+@click.option("--sarif-output", type=click.Path(dir_okay=False), help="Also write SARIF to FILE (for code scanning), whatever --format is.")
 @click.option("--select", multiple=True, help="Rules to run: codes, names, categories or ALL (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, help="Rules to skip, same forms as --select; ignore wins.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None, help="Lowest severity that makes the exit code 1.  [default: warning]")
@@ -121,6 +124,7 @@ def lint(
     paths: tuple[str, ...],
     output_format: str | None,
     output: str | None,
+    sarif_output: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_on: str | None,
@@ -156,14 +160,15 @@ def lint(
     result = Linter(registry, settings).lint(histories)
 
     threshold = fail_on or config.fail_on
-    report = _render(result, output_format or "text", color=_use_color(no_color, output))
+    rules = tuple(registry.rules[code].meta for code in sorted(settings.enabled))
+    context = ReportContext(__version__, rules, root.path, color=_use_color(no_color, output))
+    report = renderer(output_format or "text")(result, context)
     if output:
-        try:
-            Path(output).write_text(report, encoding="utf-8")
-        except OSError as error:
-            raise UsageProblem(f"cannot write {output}: {error.strerror or error}") from None
+        _write_report(report, output)
     else:
         click.echo(report, nl=False)
+    if sarif_output:
+        _write_report(renderer("sarif")(result, replace(context, color=False)), sarif_output)
     if not quiet:
         from sqlsoul.reporters.text import summary_line
 
@@ -202,14 +207,11 @@ def _use_color(no_color: bool, output: str | None) -> bool:
     return sys.stdout.isatty()
 
 
-def _render(result: LintResult, output_format: str, color: bool) -> str:
-    if output_format == "json":
-        from sqlsoul.reporters import json_format
-
-        return json_format.render(result, __version__)
-    from sqlsoul.reporters import text
-
-    return text.render(result, color)
+def _write_report(report: str, output: str) -> None:
+    try:
+        Path(output).write_text(report, encoding="utf-8")
+    except OSError as error:
+        raise UsageProblem(f"cannot write {output}: {error.strerror or error}") from None
 
 
 def _exit_code(result: LintResult, fail_on: str) -> int:

@@ -1,1 +1,27 @@
-"""Reporters are pure functions of a lint result: they read no config and print nothing themselves."""
+"""Reporters are pure functions of a lint result and a report context: they read no config,
+print nothing and import nothing they do not need, so each format loads only when asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+
+from sqlsoul.engine import LintResult
+from sqlsoul.rules.base import RuleMeta
+
+# format name -> module under sqlsoul.reporters with a `render(result, context) -> str`
+FORMATS = {"text": "text", "json": "json_format", "sarif": "sarif", "github": "github"}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    version: str  # sqlsoul's version
+    rules: tuple[RuleMeta, ...]  # the rules enabled in the run, in code order
+    root: Path  # the project root that root-relative paths are relative to
+    color: bool = False
+
+
+def renderer(output_format: str) -> Callable[[LintResult, ReportContext], str]:
+    return import_module(f"sqlsoul.reporters.{FORMATS[output_format]}").render  # type: ignore[no-any-return]

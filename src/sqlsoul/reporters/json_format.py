@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 
 from sqlsoul.engine import LintResult
+from sqlsoul.reporters import ReportContext
 
 JSON_FORMAT_VERSION = 1
 
 
-def render(result: LintResult, tool_version: str) -> str:
+def render(result: LintResult, context: ReportContext) -> str:
     document = {
         "version": JSON_FORMAT_VERSION,
-        "tool": {"name": "sqlsoul", "version": tool_version},
+        "tool": {"name": "sqlsoul", "version": context.version},
         "findings": [
             {
                 "rule": finding.rule,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlsoul.engine import LintResult
 from sqlsoul.findings import Finding, Severity
+from sqlsoul.reporters import ReportContext
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.NOTE: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -32,7 +33,8 @@ def render_finding(finding: Finding, source_line: str | None, color: bool) -> st
     return "\n".join(lines)
 
 
-def render(result: LintResult, color: bool) -> str:
+def render(result: LintResult, context: ReportContext) -> str:
+    color = context.color
     blocks = []
     for finding in result.findings:
         source = result.sources.get(finding.path)
