@@ -8,6 +8,7 @@ run once on the final catalog and report at the statement that introduced what t
 from __future__ import annotations
 
 import codecs
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -148,8 +149,17 @@ class Linter:
 
     def lint(self, histories: Iterable[list[InputFile]]) -> LintResult:
         result = LintResult()
-        for inputs in histories:
-            self._lint_history(inputs, result)
+        # Parse trees and the catalog hold no reference cycles, so the cyclic garbage collector
+        # only costs time here (a fifth of a large run, walking every live tree); refcounting
+        # still frees each file's tree as soon as the file is done.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for inputs in histories:
+                self._lint_history(inputs, result)
+        finally:
+            if collecting:
+                gc.enable()
         result.findings.sort(key=Finding.sort_key)
         return result
 

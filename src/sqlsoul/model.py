@@ -124,6 +124,7 @@ class Catalog:
     domains: dict[QualifiedName, Domain] = field(default_factory=dict)
     schemas: set[str] = field(default_factory=lambda: {"public"})
     search_path: tuple[str, ...] = ("public",)
+    has_partitions: bool = False  # set once any table became a partition; never reset
 
     @property
     def creation_schema(self) -> str:
@@ -149,7 +150,13 @@ class Catalog:
         key = self._resolve(self.domains, type_ref.schema, type_ref.name)  # type: ignore[arg-type]
         return self.domains[key] if key else None
 
+    def mark_partition(self, child: Table, parent: QualifiedName | None) -> None:
+        child.partition_of = parent
+        self.has_partitions = self.has_partitions or parent is not None
+
     def partitions(self, table: Table) -> list[Table]:
+        if not self.has_partitions:  # most histories have none: skip the scan
+            return []
         return [other for other in self.tables.values() if other.partition_of == table.qualified]
 
     def tables_named(self, name: str) -> list[Table]:

@@ -6,8 +6,8 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
 
+from sqlsoul.entrypoints import entry_points
 from sqlsoul.rules.base import Rule, RuleMeta
 
 ENTRY_POINT_GROUP = "sqlsoul.rules"
@@ -58,24 +58,20 @@ def plugins_disabled() -> bool:
     return os.environ.get("SQLSOUL_DISABLE_PLUGINS", "") not in ("", "0")
 
 
-def _distribution(entry: EntryPoint) -> str:
-    return entry.dist.name if entry.dist is not None else entry.value
-
-
 def _providers(plugins: bool) -> list[tuple[str, Callable[[], Iterable[type[Rule]]]]]:
     """(distribution, callable returning its rules): sqlsoul's own first, then the packs by name."""
     entries = sorted(
         entry_points(group=ENTRY_POINT_GROUP),
-        key=lambda entry: (_distribution(entry) != BUILTIN_DISTRIBUTION, _distribution(entry), entry.name),
+        key=lambda entry: (entry.distribution != BUILTIN_DISTRIBUTION, entry.distribution, entry.name),
     )
     providers: list[tuple[str, Callable[[], Iterable[type[Rule]]]]] = []
-    if not any(_distribution(entry) == BUILTIN_DISTRIBUTION for entry in entries):
+    if not any(entry.distribution == BUILTIN_DISTRIBUTION for entry in entries):
         # Imported from a source tree without installed metadata: the built-in rules still count.
         from sqlsoul.rules import builtin_rules
 
         providers.append((BUILTIN_DISTRIBUTION, builtin_rules))
     for entry in entries:
-        distribution = _distribution(entry)
+        distribution = entry.distribution
         if distribution == BUILTIN_DISTRIBUTION or plugins:
             providers.append((distribution, lambda entry=entry: entry.load()()))
     return providers

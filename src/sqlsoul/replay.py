@@ -265,7 +265,7 @@ class Replayer:
         self.catalog.tables[key] = table
         parent_vars = [item["RangeVar"] for item in node.get("inhRelations") or () if "RangeVar" in item]
         if node.get("partbound") and parent_vars:
-            table.partition_of = self._referenced(parent_vars[0], site)
+            self.catalog.mark_partition(table, self._referenced(parent_vars[0], site))
         if node.get("ofTypename"):
             table.columns_known = False  # columns come from a composite type we do not model
         for parent_var in parent_vars:  # a partition or an inheriting table starts with its parents' columns
@@ -384,11 +384,11 @@ class Replayer:
         elif subtype == "AT_AttachPartition":
             child = self._table(definition.get("PartitionCmd", {}).get("name"))
             if child is not None:
-                child.partition_of = table.qualified
+                self.catalog.mark_partition(child, table.qualified)
         elif subtype in ("AT_DetachPartition", "AT_DetachPartitionFinalize"):
             child = self._table(definition.get("PartitionCmd", {}).get("name"))
             if child is not None:
-                child.partition_of = None
+                self.catalog.mark_partition(child, None)
 
     def _rename(self, node: Node, site: _Site) -> None:
         rename_type = node.get("renameType")

@@ -197,7 +197,7 @@ class SourceFile:
     sql: bytes = field(init=False)  # data with meta-commands and placeholders blanked
     sql_text: str = field(init=False)  # what pglast sees; its character offsets index this text
     is_ascii: bool = field(init=False)
-    line_starts: list[int] = field(init=False)
+    _line_starts: list[int] | None = field(default=None, init=False)
     _char_to_byte: list[int] | None = field(default=None, init=False)
     _comments: list[Comment] | None = field(default=None, init=False)
 
@@ -210,13 +210,19 @@ class SourceFile:
             self.sql = self.sql.replace(b"\x00", b" ")
         self.sql_text = self.sql.decode("utf-8")
         self.is_ascii = len(self.data) == len(self.text)
-        starts = [0]
-        find = self.data.find
-        pos = find(b"\n")
-        while pos >= 0:
-            starts.append(pos + 1)
-            pos = find(b"\n", pos + 1)
-        self.line_starts = starts
+
+    @property
+    def line_starts(self) -> list[int]:
+        """Byte offset of each line's start; built on first use (most files need no position)."""
+        if self._line_starts is None:
+            starts = [0]
+            find = self.data.find
+            pos = find(b"\n")
+            while pos >= 0:
+                starts.append(pos + 1)
+                pos = find(b"\n", pos + 1)
+            self._line_starts = starts
+        return self._line_starts
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.line_starts, offset)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlsoul.findings import Severity
@@ -76,7 +76,8 @@ class RuleMeta:
 @cache
 def spec_index() -> dict[str, dict[str, Any]]:
     """The compiled rule specs shipped in the package (built from rules/*.yaml)."""
-    text = files("sqlsoul").joinpath("data/rules.json").read_text(encoding="utf-8")
+    # A plain path: the package is installed unzipped, and importlib.resources would import zipfile.
+    text = (Path(__file__).resolve().parents[1] / "data" / "rules.json").read_text(encoding="utf-8")
     return json.loads(text)["rules"]
 
 
