@@ -119,10 +119,14 @@ class Replayer:
             "VariableSetStmt": self._set_variable,
             "CommentStmt": self._comment,
         }
+        # Names in use per (schema, relation namespace?, constraint namespace?), gathered once per
+        # statement: a CREATE TABLE naming several constraints scans the catalog once, not each time.
+        self._taken_names: dict[tuple[str, bool, bool], set[str]] = {}
 
     def apply(self, statement: Statement, source: SourceFile, file_index: int) -> None:
         handler = self._handlers.get(statement.kind)
         if handler is not None:
+            self._taken_names.clear()
             handler(statement.node, _Site(statement, source, file_index, None))
 
     # --- helpers -------------------------------------------------------------------------------
@@ -238,22 +242,29 @@ class Replayer:
 
     def _choose_name(self, table: Table, addition: str | None, label: str, relation: bool, constraint: bool) -> str:
         """PostgreSQL's ChooseConstraintName / ChooseRelationName: add 1, 2 ... to the label on a clash."""
-        taken: set[str] = set()
-        for other in self.catalog.tables.values():
-            if other.schema != table.schema:
-                continue
-            if constraint:
-                taken.update(c.name for c in other.constraints if c.name)
-            if relation:
-                taken.add(other.name)
-                taken.update(index.name for index in other.indexes if index.name)
-                taken.update(c.name for c in other.constraints if c.name and c.kind in _INDEX_BACKED)
+        key = (table.schema, relation, constraint)
+        taken = self._taken_names.get(key)
+        if taken is None:
+            taken = self._taken_names[key] = self._names_in_use(*key)
         number = 0
         while True:
             name = _make_object_name(table.name, addition, f"{label}{number or ''}")
             if name not in taken:
-                return name
+                break
             number += 1
+        for (schema, _, _), names_in_use in self._taken_names.items():
+            if schema == table.schema:
+                names_in_use.add(name)  # the caller gives this name to a new object right away
+        return name
+
+    def _names_in_use(self, schema: str, relation: bool, constraint: bool) -> set[str]:
+        tables = [other for other in self.catalog.tables.values() if other.schema == schema]
+        taken = {item.name for other in tables for item in other.constraints
+                 if item.name and (constraint or (relation and item.kind in _INDEX_BACKED))}
+        if relation:
+            taken.update(other.name for other in tables)
+            taken.update(index.name for other in tables for index in other.indexes if index.name)
+        return taken
 
     # --- statements ----------------------------------------------------------------------------
 
@@ -356,13 +367,9 @@ class Replayer:
                 self._add_column(table, column_def, site)
         elif subtype == "AT_DropColumn" and name:
             key = next((c.columns for c in table.constraints if c.kind is ConstraintKind.PRIMARY_KEY), ())
-            for other in self.catalog.tables.values():  # foreign keys on the column go with it (CASCADE)
-                other.constraints = [
-                    c for c in other.constraints
-                    if not (c.kind is ConstraintKind.FOREIGN_KEY and c.references == table.qualified
-                            and name in (c.referenced_columns or key))
-                ]
+            self._drop_references(table.qualified, lambda c: name in (c.referenced_columns or key))
             _drop_column(table, name)
+            self._taken_names.clear()
         elif subtype == "AT_AlterColumnType" and column is not None:
             type_name = definition.get("ColumnDef", {}).get("typeName")
             column.type = type_ref(type_name) if type_name else None
@@ -381,6 +388,7 @@ class Replayer:
                     constraint.validated = True
         elif subtype == "AT_DropConstraint":
             table.constraints = [c for c in table.constraints if c.name != name]
+            self._taken_names.clear()  # the name is free again for the rest of the statement
         elif subtype == "AT_AttachPartition":
             child = self._table(definition.get("PartitionCmd", {}).get("name"))
             if child is not None:
@@ -514,16 +522,24 @@ class Replayer:
         """Drop a table with its partitions; foreign keys that pointed at it go too (CASCADE, or none existed)."""
         for dropped in (table, *self._descendants(table)):
             self.catalog.tables.pop(dropped.qualified, None)
-            for other in self.catalog.tables.values():
-                other.constraints = [
-                    c for c in other.constraints
-                    if not (c.kind is ConstraintKind.FOREIGN_KEY and c.references == dropped.qualified)
-                ]
+            self._drop_references(dropped.qualified, lambda c: True)
+
+    def _drop_references(self, target: QualifiedName, affected: Callable[[Constraint], bool]) -> None:
+        """Drop the foreign keys that point at `target` and that `affected` selects (CASCADE)."""
+        # One flat pass to find the few tables concerned; only their lists are rebuilt.
+        concerned = {id(other): other for other in self.catalog.tables.values() for c in other.constraints
+                     if c.references == target}
+        for other in concerned.values():
+            other.constraints = [
+                c for c in other.constraints
+                if not (c.kind is ConstraintKind.FOREIGN_KEY and c.references == target and affected(c))
+            ]
 
     def _drop_index(self, schema: str | None, name: str) -> None:
-        for table in self.catalog.tables.values():
-            if schema is None or table.schema == schema:
-                table.indexes = [index for index in table.indexes if index.name != name]
+        concerned = {id(table): table for table in self.catalog.tables.values() for index in table.indexes
+                     if index.name == name and (schema is None or table.schema == schema)}
+        for table in concerned.values():
+            table.indexes = [index for index in table.indexes if index.name != name]
 
     def _drop_type(self, parts: tuple[str, ...]) -> None:
         if not parts:
