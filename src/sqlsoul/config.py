@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +49,10 @@ def has_tool_section(pyproject: Path) -> bool:
         text = pyproject.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
+    if "sqlsoul" not in text:
+        return False  # most pyproject.toml files: no need to parse them
+    import tomllib
+
     try:
         tool = tomllib.loads(text).get("tool", {})
     except tomllib.TOMLDecodeError:
@@ -103,6 +106,8 @@ def _read_yaml(path: Path, text: str) -> tuple[dict[str, Any], Locator]:
 
 
 def _read_pyproject(path: Path, text: str) -> tuple[dict[str, Any], Locator]:
+    import tomllib
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

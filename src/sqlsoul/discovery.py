@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import cache
@@ -72,6 +71,8 @@ def _git_top_level(folder: Path) -> Path | None:
     for candidate in (folder, *folder.parents):
         if (candidate / ".git").exists():
             return candidate
+    import subprocess  # rarely needed: only when no .git is found above the inputs
+
     try:
         output = subprocess.run(
             ["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True, timeout=10
