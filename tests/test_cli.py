@@ -752,3 +752,11 @@ def test_explicit_config_file_sets_the_root_for_its_globs(mixed: Path) -> None:
     result = run("lint", "--format", "json", "--config", "settings/sqlsoul.yaml", "-v", "db")
     assert findings(result) == [MIXED[0], MIXED[3], MIXED[4]]
     assert f"project root: {mixed / 'settings'} (--config)" in result.stderr
+
+
+def test_a_line_break_in_an_identifier_stays_escaped_in_the_heading(project: Path) -> None:
+    write(project / "t.sql", 'CREATE TABLE t (id bigint PRIMARY KEY, "x\n::error file=a.sql::y_status" text);\n')
+    result = run("lint", "--no-color", "t.sql")
+    heading = result.stdout.splitlines()[0]
+    assert heading.startswith("t.sql:1:40: warning SS102 unchecked-status-column: t.\"x\\n::error file=a.sql::y_status\" ")
+    assert not any(line.startswith("::") for line in result.stdout.splitlines())

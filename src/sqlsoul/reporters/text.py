@@ -17,7 +17,10 @@ def _paint(text: str, style: str, color: bool) -> str:
 def render_finding(finding: Finding, source_line: str | None, color: bool) -> str:
     location = _paint(f"{finding.path}:{finding.line}:{finding.column}:", _BOLD, color)
     severity = _paint(finding.severity.label, _COLORS[finding.severity], color)
-    lines = [f"{location} {severity} {finding.code} {finding.rule}: {finding.message}"]
+    # A quoted identifier may hold a line break: shown escaped, the heading stays one line (and
+    # cannot start a line of its own that a CI log would read as a command).
+    message = finding.message.replace("\r", "\\r").replace("\n", "\\n")
+    lines = [f"{location} {severity} {finding.code} {finding.rule}: {message}"]
     if source_line is not None:
         display = source_line.expandtabs(1)  # one column per character keeps the caret aligned
         start = finding.column - 1
