@@ -366,7 +366,7 @@ def test_enum_create_add_value_rename_value_and_drop() -> None:
         "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';\n"
         "CREATE TYPE other AS ENUM ();"
     )
-    assert catalog.enums == {("public", "mood"): ["blue", "meh", "ok", "glad", "happy"], ("public", "other"): []}
+    assert catalog.enums == {("public", "mood"): ("blue", "meh", "ok", "glad", "happy"), ("public", "other"): ()}
     replay("DROP TYPE IF EXISTS other, nothing;", catalog=catalog)
     assert list(catalog.enums) == [("public", "mood")]
 
@@ -379,10 +379,10 @@ def test_renaming_an_enum_keeps_its_columns_pointing_at_it() -> None:
         "CREATE SCHEMA s;\n"
         "ALTER TYPE feeling SET SCHEMA s;"
     )
-    assert catalog.enums == {("s", "feeling"): ["sad", "ok"]}
+    assert catalog.enums == {("s", "feeling"): ("sad", "ok")}
     column_type = table(catalog, "t").columns["m"].type
     assert column_type == TypeRef("feeling", "s")
-    assert catalog.enum(column_type) == ["sad", "ok"]
+    assert catalog.enum(column_type) == ("sad", "ok")
 
 
 def test_domains_with_and_without_check() -> None:
@@ -426,7 +426,7 @@ def test_rename_schema_moves_its_tables_and_types() -> None:
     )
     assert sorted(catalog.schemas) == ["core", "public"]
     assert sorted(catalog.tables) == [("core", "t"), ("public", "refs")]
-    assert catalog.enums == {("core", "mood"): ["ok"]}
+    assert catalog.enums == {("core", "mood"): ("ok",)}
     assert table(catalog, "t", "core").columns["m"].type == TypeRef("mood", "core")
     assert table(catalog, "refs").constraints[0].references == ("core", "t")
 
@@ -618,3 +618,47 @@ def test_statements_on_unknown_objects_change_nothing() -> None:
 @pytest.mark.parametrize("statement", [line for line in UNKNOWN_OBJECT_STATEMENTS.splitlines() if line])
 def test_each_statement_on_an_empty_catalog_is_a_no_op(statement: str) -> None:
     assert replay(statement) == Catalog()
+
+
+# --- snapshots ----------------------------------------------------------------------------------
+
+SNAPSHOT_BASE = (
+    "CREATE TABLE parent (id int PRIMARY KEY);\n"
+    "CREATE TABLE t (a int, p int REFERENCES parent);\n"
+    "CREATE TYPE mood AS ENUM ('a');\n"
+    "CREATE DOMAIN d AS text;\n"
+)
+SNAPSHOT_CHANGES = (
+    "ALTER TABLE t ADD COLUMN b int NOT NULL;\n"
+    "ALTER TABLE t RENAME a TO c;\n"
+    "CREATE INDEX ON t (c);\n"
+    "ALTER TYPE mood ADD VALUE 'b';\n"
+    "ALTER DOMAIN d ADD CHECK (VALUE <> '');\n"
+    "DROP TABLE parent CASCADE;\n"
+    "ALTER TABLE t RENAME TO u;\n"
+)
+
+
+def _state(catalog: Catalog) -> tuple[object, ...]:
+    return (
+        {key: (columns(t), constraints(t), [(i.name, i.columns) for i in t.indexes]) for key, t in catalog.tables.items()},
+        dict(catalog.enums),
+        dict(catalog.domains),
+    )
+
+
+def test_a_snapshot_keeps_its_state_while_the_catalog_changes() -> None:
+    catalog = replay(SNAPSHOT_BASE)
+    expected = _state(catalog)
+    snapshot = catalog.snapshot()
+    replay(SNAPSHOT_CHANGES, catalog=catalog)
+    assert _state(snapshot) == expected
+    assert list(catalog.tables) == [("public", "u")] and list(table(catalog, "u").columns) == ["c", "p", "b"]
+    assert catalog.enums[("public", "mood")] == ("a", "b") and catalog.domains[("public", "d")].has_check
+
+
+def test_changes_to_a_snapshot_do_not_reach_the_catalog() -> None:
+    catalog = replay(SNAPSHOT_BASE)
+    expected = _state(catalog)
+    replay(SNAPSHOT_CHANGES, catalog=catalog.snapshot())
+    assert _state(catalog) == expected

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import count
+from typing import Any
 
 from sqlsoul.findings import Span
 
 QualifiedName = tuple[str, str]  # (schema, name), folded as the engine folds identifiers
+
+_GENERATIONS = count(1)  # catalogs that share tables tell their own copies apart by generation
 
 TEXT_TYPES = frozenset({"text", "varchar", "bpchar", "char", "character", "character varying", "citext", "name"})
 INTEGER_TYPES = frozenset(
@@ -102,16 +106,37 @@ class Table:
     partition_of: QualifiedName | None = None
     comment: str | None = None
     origin: Origin | None = None
+    owner: int = field(default=0, compare=False, repr=False)  # the catalog generation that may change it
 
     @property
     def qualified(self) -> QualifiedName:
         return (self.schema, self.name)
 
+    def clone(self, owner: int) -> Table:
+        """A copy whose columns, constraints and indexes can change without touching this table."""
+        return Table(
+            self.schema,
+            self.name,
+            {name: _copy(column) for name, column in self.columns.items()},
+            [_copy(constraint) for constraint in self.constraints],
+            [_copy(index) for index in self.indexes],
+            self.columns_known,
+            self.partition_of,
+            self.comment,
+            self.origin,
+            owner,
+        )
+
     def constraints_on(self, column: str, kind: ConstraintKind) -> list[Constraint]:
         return [c for c in self.constraints if c.kind is kind and column in c.columns]
 
 
-@dataclass(slots=True)
+def _copy(item: Any) -> Any:
+    kind = type(item)
+    return kind(*(getattr(item, name) for name in kind.__dataclass_fields__))
+
+
+@dataclass(frozen=True, slots=True)
 class Domain:
     base: TypeRef | None
     has_check: bool = False
@@ -120,11 +145,32 @@ class Domain:
 @dataclass(slots=True)
 class Catalog:
     tables: dict[QualifiedName, Table] = field(default_factory=dict)
-    enums: dict[QualifiedName, list[str]] = field(default_factory=dict)
+    enums: dict[QualifiedName, tuple[str, ...]] = field(default_factory=dict)  # values are replaced, never changed
     domains: dict[QualifiedName, Domain] = field(default_factory=dict)
     schemas: set[str] = field(default_factory=lambda: {"public"})
     search_path: tuple[str, ...] = ("public",)
     has_partitions: bool = False  # set once any table became a partition; never reset
+    generation: int = field(default_factory=lambda: next(_GENERATIONS), compare=False, repr=False)
+
+    def add(self, table: Table) -> Table:
+        table.owner = self.generation
+        self.tables[table.qualified] = table
+        return table
+
+    def writable(self, table: Table) -> Table:
+        """The table, copied first if another catalog (a snapshot) shares it. Every change goes here."""
+        if table.owner == self.generation:
+            return table
+        return self.add(table.clone(self.generation))
+
+    def snapshot(self) -> Catalog:
+        """A catalog with the same contents in O(tables): both share every table, and whichever side
+        changes a table afterwards copies it first (see `writable`)."""
+        self.generation = next(_GENERATIONS)
+        return Catalog(
+            dict(self.tables), dict(self.enums), dict(self.domains), set(self.schemas), self.search_path,
+            self.has_partitions,
+        )
 
     @property
     def creation_schema(self) -> str:
@@ -142,7 +188,7 @@ class Catalog:
         key = self._resolve(self.tables, schema, name)  # type: ignore[arg-type]
         return self.tables[key] if key else None
 
-    def enum(self, type_ref: TypeRef) -> list[str] | None:
+    def enum(self, type_ref: TypeRef) -> tuple[str, ...] | None:
         key = self._resolve(self.enums, type_ref.schema, type_ref.name)  # type: ignore[arg-type]
         return self.enums[key] if key else None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlsoul.findings import Span
@@ -98,7 +98,11 @@ def constant_text(expression: Node | None) -> str | None:
 
 
 class Replayer:
-    """Applies one history's statements to a catalog; unknown objects are left alone, never guessed."""
+    """Applies one history's statements to a catalog; unknown objects are left alone, never guessed.
+
+    Every table it changes comes from `Catalog.writable` (here through `_table`, `_writable` and
+    `_descendants`), so that a snapshot sharing the table keeps its own state.
+    """
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -137,7 +141,15 @@ class Replayer:
     def _table(self, range_var: Node | None) -> Table | None:
         if not range_var:
             return None
-        return self.catalog.table(range_var.get("schemaname"), range_var["relname"])
+        return self._lookup(range_var.get("schemaname"), range_var["relname"])
+
+    def _lookup(self, schema: str | None, name: str) -> Table | None:
+        table = self.catalog.table(schema, name)
+        return self.catalog.writable(table) if table is not None else None
+
+    def _writable(self, tables: Iterable[Table]) -> list[Table]:
+        chosen = list(tables)  # chosen before any copy replaces an entry of the catalog being read
+        return [self.catalog.writable(table) for table in chosen]
 
     def _referenced(self, range_var: Node, site: _Site) -> QualifiedName:
         table = self._table(range_var)
@@ -272,8 +284,7 @@ class Replayer:
         key = self._key(node["relation"], site)
         if key in self.catalog.tables and node.get("if_not_exists"):
             return
-        table = Table(*key, origin=site.origin(node["relation"].get("location")))
-        self.catalog.tables[key] = table
+        table = self.catalog.add(Table(*key, origin=site.origin(node["relation"].get("location"))))
         parent_vars = [item["RangeVar"] for item in node.get("inhRelations") or () if "RangeVar" in item]
         if node.get("partbound") and parent_vars:
             self.catalog.mark_partition(table, self._referenced(parent_vars[0], site))
@@ -316,7 +327,7 @@ class Replayer:
 
     def _unknown_table(self, range_var: Node, site: _Site) -> None:
         key = self._key(range_var, site)
-        self.catalog.tables[key] = Table(*key, columns_known=False, origin=site.origin(range_var.get("location")))
+        self.catalog.add(Table(*key, columns_known=False, origin=site.origin(range_var.get("location"))))
 
     def _alter_table(self, node: Node, site: _Site) -> None:
         if node.get("objtype", "OBJECT_TABLE") not in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE"):
@@ -336,7 +347,7 @@ class Replayer:
         found: list[Table] = []
         pending = [table]
         while pending:
-            for child in self.catalog.partitions(pending.pop()):
+            for child in self._writable(self.catalog.partitions(pending.pop())):
                 if child not in found and child is not table:
                     found.append(child)
                     pending.append(child)
@@ -411,10 +422,13 @@ class Replayer:
             return
         relation = node.get("relation")
         if rename_type == "OBJECT_INDEX" and relation:
-            schema = relation.get("schemaname")
-            for table in self.catalog.tables.values():
-                if schema is not None and table.schema != schema:
-                    continue
+            schema, old_name = relation.get("schemaname"), relation["relname"]
+            concerned = [
+                table for table in self.catalog.tables.values()
+                if (schema is None or table.schema == schema)
+                and any(item.name == old_name for item in (*table.indexes, *table.constraints))
+            ]
+            for table in self._writable(concerned):
                 for index in table.indexes:
                     if index.name == relation["relname"]:
                         index.name = new_name
@@ -441,7 +455,11 @@ class Replayer:
         del self.catalog.tables[old]
         table.schema, table.name = key
         self.catalog.tables[key] = table
-        for other in self.catalog.tables.values():
+        concerned = [
+            other for other in self.catalog.tables.values()
+            if other.partition_of == old or any(constraint.references == old for constraint in other.constraints)
+        ]
+        for other in self._writable(concerned):
             for constraint in other.constraints:
                 if constraint.references == old:
                     constraint.references = key
@@ -453,7 +471,7 @@ class Replayer:
             return
         self.catalog.schemas.discard(old)
         self.catalog.schemas.add(new)
-        for table in [t for t in self.catalog.tables.values() if t.schema == old]:
+        for table in self._writable([t for t in self.catalog.tables.values() if t.schema == old]):
             self._move_table(table, (new, table.name))
         for registry in (self.catalog.enums, self.catalog.domains):
             for key in [key for key in registry if key[0] == old]:
@@ -479,7 +497,10 @@ class Replayer:
             old = next(key for key, value in registry.items() if value is found)
             users = [
                 column
-                for table in self.catalog.tables.values()
+                for table in self._writable(
+                    table for table in self.catalog.tables.values()
+                    if any(column.type is not None and column.type.name == old[1] for column in table.columns.values())
+                )
                 for column in table.columns.values()
                 if column.type is not None and column.type.name == old[1]
                 and self.catalog._resolve(registry, column.type.schema, column.type.name) == old  # type: ignore[arg-type]
@@ -529,7 +550,7 @@ class Replayer:
         # One flat pass to find the few tables concerned; only their lists are rebuilt.
         concerned = {id(other): other for other in self.catalog.tables.values() for c in other.constraints
                      if c.references == target}
-        for other in concerned.values():
+        for other in self._writable(concerned.values()):
             other.constraints = [
                 c for c in other.constraints
                 if not (c.kind is ConstraintKind.FOREIGN_KEY and c.references == target and affected(c))
@@ -538,7 +559,7 @@ class Replayer:
     def _drop_index(self, schema: str | None, name: str) -> None:
         concerned = {id(table): table for table in self.catalog.tables.values() for index in table.indexes
                      if index.name == name and (schema is None or table.schema == schema)}
-        for table in concerned.values():
+        for table in self._writable(concerned.values()):
             table.indexes = [index for index in table.indexes if index.name != name]
 
     def _drop_type(self, parts: tuple[str, ...]) -> None:
@@ -578,21 +599,24 @@ class Replayer:
         return (parts[-2] if len(parts) > 1 else site.schema or self.catalog.creation_schema, parts[-1])
 
     def _create_enum(self, node: Node, site: _Site) -> None:
-        self.catalog.enums[self._qualified_type(names(node.get("typeName")), site)] = list(names(node.get("vals")))
+        self.catalog.enums[self._qualified_type(names(node.get("typeName")), site)] = names(node.get("vals"))
 
     def _alter_enum(self, node: Node, site: _Site) -> None:
         parts = names(node.get("typeName"))
-        values = self.catalog.enum(TypeRef(parts[-1], parts[-2] if len(parts) > 1 else None)) if parts else None
-        if values is None:
+        ref = TypeRef(parts[-1], parts[-2] if len(parts) > 1 else None) if parts else None
+        key = self.catalog._resolve(self.catalog.enums, ref.schema, ref.name) if ref else None  # type: ignore[arg-type]
+        if key is None:
             return
+        values = list(self.catalog.enums[key])
         if node.get("oldVal"):
-            values[:] = [node["newVal"] if value == node["oldVal"] else value for value in values]
+            values = [node["newVal"] if value == node["oldVal"] else value for value in values]
         elif node.get("newVal") and node["newVal"] not in values:
             neighbor = node.get("newValNeighbor")
             if neighbor in values:  # ADD VALUE ... BEFORE / AFTER an existing label
                 values.insert(values.index(neighbor) + (1 if node.get("newValIsAfter") else 0), node["newVal"])
             else:
                 values.append(node["newVal"])
+        self.catalog.enums[key] = tuple(values)
 
     def _create_domain(self, node: Node, site: _Site) -> None:
         has_check = any(
@@ -603,9 +627,11 @@ class Replayer:
 
     def _alter_domain(self, node: Node, site: _Site) -> None:
         parts = names(node.get("typeName"))
-        domain = self.catalog.domain(TypeRef(parts[-1], parts[-2] if len(parts) > 1 else None)) if parts else None
-        if domain is not None and node.get("subtype") == "C":
-            domain.has_check = domain.has_check or node.get("def", {}).get("Constraint", {}).get("contype") == "CONSTR_CHECK"
+        ref = TypeRef(parts[-1], parts[-2] if len(parts) > 1 else None) if parts else None
+        key = self.catalog._resolve(self.catalog.domains, ref.schema, ref.name) if ref else None  # type: ignore[arg-type]
+        adds_check = node.get("def", {}).get("Constraint", {}).get("contype") == "CONSTR_CHECK"
+        if key is not None and node.get("subtype") == "C" and adds_check:
+            self.catalog.domains[key] = Domain(self.catalog.domains[key].base, has_check=True)
 
     def _create_schema(self, node: Node, site: _Site) -> None:
         schema = node.get("schemaname")
@@ -640,11 +666,11 @@ class Replayer:
         parts = names(node.get("object", {}).get("List", {}).get("items"))
         comment = node.get("comment")
         if object_type == "OBJECT_COLUMN" and len(parts) >= 2:
-            table = self.catalog.table(parts[-3] if len(parts) > 2 else None, parts[-2])
+            table = self._lookup(parts[-3] if len(parts) > 2 else None, parts[-2])
             if table is not None and parts[-1] in table.columns:
                 table.columns[parts[-1]].comment = comment
         elif object_type == "OBJECT_TABLE" and parts:
-            table = self.catalog.table(parts[-2] if len(parts) > 1 else None, parts[-1])
+            table = self._lookup(parts[-2] if len(parts) > 1 else None, parts[-1])
             if table is not None:
                 table.comment = comment
 
