@@ -10,14 +10,13 @@ from functools import cache
 from pathlib import Path
 
 from sqlsoul.config import CONFIG_FILE, PYPROJECT, has_tool_section
-from sqlsoul.engine import InputFile
+from sqlsoul.history import InputFile
+from sqlsoul.ordering import SortKey, natural_key, path_key
 
 SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".venv", "venv", "build", "dist", "target", "__pycache__"})
 STDIN = "-"
 # A number, or a dotted version such as 2.1 or 3.2.0 (Flyway's V2.1 comes after V2 and before V3).
-_NUMBER = re.compile(r"(\d+(?:\.\d+)*)")
 
-SortKey = tuple[tuple[int, tuple[int, ...] | str], ...]
 
 
 class DiscoveryError(Exception):
@@ -29,23 +28,6 @@ class ProjectRoot:
     path: Path
     how: str  # what decided it, for -v
     config: Path | None
-
-
-def natural_key(text: str) -> SortKey:
-    """Sort key that orders 2 before 10 (and 2 before 2.1 before 3) and compares words case-insensitively.
-
-    Numbers come before words, as in `ls -v`, `sort -V` and ASCII: 001_init.sql before schema.sql.
-    """
-    return tuple(
-        (0, tuple(int(number) for number in part.split("."))) if part[0].isdigit() else (1, part.lower())
-        for part in _NUMBER.split(text)
-        if part
-    )
-
-
-def path_key(relative: str) -> tuple[tuple[SortKey, ...], str]:
-    # The path itself breaks ties (001 and 1, A and a), so the order never depends on the file system.
-    return tuple(natural_key(part) for part in relative.split("/")), relative
 
 
 def find_project_root(inputs: list[str], stdin_filename: str | None = None) -> ProjectRoot:

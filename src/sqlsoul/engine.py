@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlsoul.findings import Finding, Severity, Span
+from sqlsoul.history import Chain, History, InputFile, Unit
+from sqlsoul.ordering import natural_key
 from sqlsoul.model import Catalog, Origin
 from sqlsoul.parsing import ParsedFile, Statement, parse
 from sqlsoul.registry import Registry
@@ -30,12 +32,6 @@ INVALID_ENCODING = "invalid-encoding"
 UNREADABLE_FILE = "unreadable-file"
 
 
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    display_path: str  # as the user gave it
-    root_path: str  # relative to the project root, forward slashes
-    path: Path | None  # None for standard input
-    data: bytes | None = None  # already read (standard input)
 
 
 @dataclass(slots=True)
@@ -141,13 +137,15 @@ class Linter:
             if registry.rules[code].scope != "meta"
         ]
         self.history_rules = [rule for rule in rules if rule.scope == "history"]
+        self.unit_rules = [rule for rule in rules if rule.scope == "unit"]
         self.statement_rules: dict[str, list[Rule]] = defaultdict(list)
         for rule in rules:
             if rule.scope == "statement":
                 for kind in rule.targets:
                     self.statement_rules[kind].append(rule)
 
-    def lint(self, histories: Iterable[list[InputFile]]) -> LintResult:
+    def lint(self, chains: Iterable[Chain | list[InputFile]]) -> LintResult:
+        """Lint each chain (a list of files is a plain folder: one unit per file)."""
         result = LintResult()
         # Parse trees and the catalog hold no reference cycles, so the cyclic garbage collector
         # only costs time here (a fifth of a large run, walking every live tree); refcounting
@@ -155,52 +153,13 @@ class Linter:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for inputs in histories:
-                self._lint_history(inputs, result)
+            for chain in chains:
+                _ChainRun(self, chain if isinstance(chain, Chain) else Chain.plain(chain), result).run()
         finally:
             if collecting:
                 gc.enable()
         result.findings.sort(key=Finding.sort_key)
         return result
-
-    def _lint_history(self, inputs: list[InputFile], result: LintResult) -> None:
-        catalog = Catalog()
-        replayer = Replayer(catalog)
-        sources: list[SourceFile] = []
-        parsed_files: list[ParsedFile] = []
-        reporters: list[Reporter] = []
-        per_file: list[list[Finding]] = []
-        for item in inputs:
-            findings: list[Finding] = []
-            source = self._read(item, findings)
-            result.files += 1
-            if source is None:
-                result.findings.extend(findings)
-                continue
-            reporter = Reporter(self, source, findings)
-            parsed = parse(source)
-            for failure in parsed.failures:
-                reporter.add(PARSE_ERROR, failure.span, f"cannot parse: {failure.message}")
-            file_index = len(sources)
-            for statement in parsed.statements:
-                for rule in self.statement_rules.get(statement.kind, ()):
-                    rule.check_statement(StatementContext(rule, statement, source, catalog, self.settings, reporter))
-                replayer.apply(statement, source, file_index)
-                statement.node = {}  # the tree is no longer needed; keep the file's memory small
-            result.statements += len(parsed.statements)
-            sources.append(source)
-            parsed_files.append(parsed)
-            reporters.append(reporter)
-            per_file.append(findings)
-        for rule in self.history_rules:
-            rule.check_history(HistoryContext(rule, catalog, sources, self.settings, reporters))
-        for parsed, reporter, findings in zip(parsed_files, reporters, per_file, strict=True):
-            kept, problems = apply_suppressions(parsed, findings, self.registry, self.settings.enabled)
-            reporter.sink = kept
-            for rule, span, message in problems:
-                reporter.add(rule, span, message)
-            result.findings.extend(self._drop_path_ignored(kept))
-            result.sources[parsed.source.display_path] = parsed.source
 
     def _read(self, item: InputFile, findings: list[Finding]) -> SourceFile | None:
         data = item.data
@@ -235,3 +194,169 @@ class Linter:
                 for pattern, codes in self.settings.per_path_ignores
             )
         ]
+
+
+@dataclass(slots=True)
+class UnitContext:
+    """What a unit rule sees: one migration, the schema before it, after its up, after its down.
+
+    `after_down` is None when the layout keeps no down for the unit; the catalogs are snapshots
+    that share unchanged tables, so comparing them is cheap where nothing changed.
+    """
+
+    rule: Rule
+    unit: Unit
+    up: list[tuple[int, Statement]]  # (file index, statement) in the order they run
+    down: list[tuple[int, Statement]]
+    before: Catalog
+    after_up: Catalog
+    after_down: Catalog | None
+    down_problems: list[tuple[int, Statement, str]]  # what the down could not apply to `after_up`
+    sources: list[SourceFile | None]
+    settings: LintSettings
+    reporters: list[Reporter | None]
+
+    def report(self, file: int, span: Span, message: str, help_text: str = "", statement: int | None = None) -> None:
+        reporter = self.reporters[file]
+        if reporter is not None:
+            reporter.add(self.rule.meta.name, span, message, help_text, statement)
+
+
+@dataclass(slots=True)
+class _FileState:
+    item: InputFile
+    source: SourceFile | None = None
+    parsed: ParsedFile | None = None
+    reporter: Reporter | None = None
+    findings: list[Finding] = field(default_factory=list)
+    replayed: bool = True
+
+
+class _ChainRun:
+    """One chain through the pipeline: every unit's up replayed in order into one catalog."""
+
+    def __init__(self, linter: Linter, chain: Chain, result: LintResult) -> None:
+        self.linter = linter
+        self.chain = chain
+        self.result = result
+        self.catalog = Catalog()
+        self.replayer = Replayer(self.catalog)
+        self.files: list[_FileState] = []
+        self.quiet: set[int] = set()  # files whose findings are never shown (base schema, before lint_from)
+
+    def run(self) -> None:
+        for item in self.chain.base:
+            index = self._open(item, edits=[])
+            self.quiet.add(index)
+            for statement in self._statements(index):
+                self._replay(self.replayer, index, statement)
+        for history in self.chain.histories:
+            self._run_history(history)
+        history_rules = self.linter.history_rules
+        if history_rules:
+            sources = [state.source for state in self.files]
+            reporters = [state.reporter for state in self.files]
+            for rule in history_rules:
+                rule.check_history(HistoryContext(rule, self.catalog, sources, self.linter.settings, reporters))  # type: ignore[arg-type]
+        self._finish()
+
+    # --- files ---------------------------------------------------------------------------------
+
+    def _open(self, item: InputFile, edits: list[tuple[int, bytes]], replayed: bool = True) -> int:
+        state = _FileState(item, replayed=replayed)
+        self.files.append(state)
+        self.result.files += 1
+        state.source = self.linter._read(item, state.findings)
+        if state.source is not None:
+            state.source.rewrite(edits)
+            state.reporter = Reporter(self.linter, state.source, state.findings)
+            state.parsed = parse(state.source)
+            for failure in state.parsed.failures:
+                state.reporter.add(PARSE_ERROR, failure.span, f"cannot parse: {failure.message}")
+            self.result.statements += len(state.parsed.statements)
+        return len(self.files) - 1
+
+    def _statements(self, index: int, start: int = 0, end: int | None = None) -> list[Statement]:
+        parsed = self.files[index].parsed
+        if parsed is None:
+            return []
+        return [s for s in parsed.statements if start <= s.span.start and (end is None or s.span.start < end)]
+
+    # --- units ---------------------------------------------------------------------------------
+
+    def _run_history(self, history: History) -> None:
+        first = len(self.files)
+        for migration_file in history.files:
+            self._open(migration_file.input, migration_file.edits, migration_file.replayed)
+        for problem in history.problems:
+            reporter = self.files[first + problem.file].reporter
+            if reporter is not None:
+                reporter.add(problem.rule, Span(problem.offset, problem.offset), problem.message)
+        reached = self.chain.lint_from is None
+        for unit in history.units:
+            reached = reached or natural_key(unit.version) >= natural_key(self.chain.lint_from or "")
+            if not reached:
+                self.quiet.update(first + index for index in unit.files)
+            self._run_unit(unit, first)
+
+    def _run_unit(self, unit: Unit, first: int) -> None:
+        up = [(first + part.file, s) for part in unit.up for s in self._statements(first + part.file, part.start, part.end)]
+        down = [
+            (first + part.file, s) for part in unit.down or () for s in self._statements(first + part.file, part.start, part.end)
+        ]
+        unit_rules = self.linter.unit_rules
+        before = self.catalog.snapshot() if unit_rules else self.catalog
+        for index, statement in up:
+            if self.files[index].replayed:
+                self._check(self.catalog, index, statement)
+                self._replay(self.replayer, index, statement)
+        after_down: Catalog | None = None
+        problems: list[tuple[int, Statement, str]] = []
+        if unit.down is not None:
+            # The down runs against the state after the up, on a snapshot: the history goes on from
+            # the up's result, as the framework's next migration would.
+            after_down = self.catalog.snapshot()
+            down_replayer = Replayer(after_down, known=self.replayer.known)
+            for index, statement in down:
+                self._check(after_down, index, statement)
+                problem = self._replay(down_replayer, index, statement)
+                if problem:
+                    problems.append((index, statement, problem))
+        for rule in unit_rules:
+            rule.check_unit(
+                UnitContext(
+                    rule, unit, up, down, before, self.catalog, after_down, problems,
+                    [state.source for state in self.files], self.linter.settings,
+                    [state.reporter for state in self.files],
+                )
+            )
+        for _, statement in (*up, *down):
+            statement.node = {}  # the tree is no longer needed; keep the run's memory small
+
+    def _check(self, catalog: Catalog, index: int, statement: Statement) -> None:
+        state = self.files[index]
+        for rule in self.linter.statement_rules.get(statement.kind, ()):
+            rule.check_statement(
+                StatementContext(rule, statement, state.source, catalog, self.linter.settings, state.reporter)  # type: ignore[arg-type]
+            )
+
+    def _replay(self, replayer: Replayer, index: int, statement: Statement) -> str | None:
+        return replayer.apply(statement, self.files[index].source, index)  # type: ignore[arg-type]
+
+    # --- reporting -----------------------------------------------------------------------------
+
+    def _finish(self) -> None:
+        named = self.chain.named
+        for index, state in enumerate(self.files):
+            shown = index not in self.quiet and (named is None or state.item.root_path in named)
+            if not shown:
+                continue
+            kept = state.findings
+            if state.parsed is not None:
+                kept, problems = apply_suppressions(state.parsed, state.findings, self.linter.registry, self.linter.settings.enabled)
+                assert state.reporter is not None
+                state.reporter.sink = kept
+                for rule, span, message in problems:
+                    state.reporter.add(rule, span, message)
+                self.result.sources[state.item.display_path] = state.source  # type: ignore[assignment]
+            self.result.findings.extend(self.linter._drop_path_ignored(kept))

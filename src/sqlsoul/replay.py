@@ -104,8 +104,12 @@ class Replayer:
     `_descendants`), so that a snapshot sharing the table keeps its own state.
     """
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, known: set[QualifiedName] | None = None) -> None:
         self.catalog = catalog
+        # Tables the history has created at some point: a statement that needs one of them when it
+        # is gone cannot run. Tables never seen may come from outside the history: no judgement.
+        self.known: set[QualifiedName] = known if known is not None else set()
+        self._problem: str | None = None
         self._handlers: dict[str, Callable[[Node, _Site], None]] = {
             "CreateStmt": self._create_table,
             "CreateTableAsStmt": self._create_table_as,
@@ -127,11 +131,21 @@ class Replayer:
         # statement: a CREATE TABLE naming several constraints scans the catalog once, not each time.
         self._taken_names: dict[tuple[str, bool, bool], set[str]] = {}
 
-    def apply(self, statement: Statement, source: SourceFile, file_index: int) -> None:
+    def apply(self, statement: Statement, source: SourceFile, file_index: int) -> str | None:
+        """Replay a statement; return why it could not run against the model, if it could not."""
         handler = self._handlers.get(statement.kind)
+        self._problem = None
         if handler is not None:
             self._taken_names.clear()
             handler(statement.node, _Site(statement, source, file_index, None))
+        return self._problem
+
+    def _missing(self, what: str) -> None:
+        self._problem = self._problem or f"{what} does not exist at this point"
+
+    def _missing_table(self, schema: str | None, name: str) -> None:
+        if any(known[1] == name and (schema is None or known[0] == schema) for known in self.known):
+            self._missing(f"table {f'{schema}.' if schema else ''}{name}")
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -285,6 +299,7 @@ class Replayer:
         if key in self.catalog.tables and node.get("if_not_exists"):
             return
         table = self.catalog.add(Table(*key, origin=site.origin(node["relation"].get("location"))))
+        self.known.add(key)
         parent_vars = [item["RangeVar"] for item in node.get("inhRelations") or () if "RangeVar" in item]
         if node.get("partbound") and parent_vars:
             self.catalog.mark_partition(table, self._referenced(parent_vars[0], site))
@@ -328,12 +343,15 @@ class Replayer:
     def _unknown_table(self, range_var: Node, site: _Site) -> None:
         key = self._key(range_var, site)
         self.catalog.add(Table(*key, columns_known=False, origin=site.origin(range_var.get("location"))))
+        self.known.add(key)
 
     def _alter_table(self, node: Node, site: _Site) -> None:
         if node.get("objtype", "OBJECT_TABLE") not in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE"):
             return
         table = self._table(node.get("relation"))
         if table is None:
+            if node.get("relation") and not node.get("missing_ok"):
+                self._missing_table(node["relation"].get("schemaname"), node["relation"]["relname"])
             return
         recurse = node["relation"].get("inh", False)  # ALTER TABLE ONLY leaves the partitions alone
         for item in node.get("cmds") or ():
@@ -377,6 +395,8 @@ class Replayer:
             if not (command.get("missing_ok") and column_def["colname"] in table.columns):
                 self._add_column(table, column_def, site)
         elif subtype == "AT_DropColumn" and name:
+            if name not in table.columns and table.columns_known and not command.get("missing_ok"):
+                self._missing(f"column {table.name}.{name}")
             key = next((c.columns for c in table.constraints if c.kind is ConstraintKind.PRIMARY_KEY), ())
             self._drop_references(table.qualified, lambda c: name in (c.referenced_columns or key))
             _drop_column(table, name)
@@ -398,6 +418,10 @@ class Replayer:
                 if constraint.name == name:
                     constraint.validated = True
         elif subtype == "AT_DropConstraint":
+            # NOT NULL constraints have names too (PostgreSQL 18), but the model keeps them as a flag.
+            modelled = not (name or "").endswith("_not_null")
+            if modelled and not command.get("missing_ok") and table.columns_known and all(c.name != name for c in table.constraints):
+                self._missing(f"constraint {name} on {table.name}")
             table.constraints = [c for c in table.constraints if c.name != name]
             self._taken_names.clear()  # the name is free again for the rest of the statement
         elif subtype == "AT_AttachPartition":
@@ -525,6 +549,8 @@ class Replayer:
                 table = self.catalog.table(parts[-2] if len(parts) > 1 else None, parts[-1])
                 if table is not None:
                     self._drop_table(table)
+                elif not node.get("missing_ok"):
+                    self._missing_table(parts[-2] if len(parts) > 1 else None, parts[-1])
             elif remove_type == "OBJECT_INDEX" and parts:
                 self._drop_index(parts[-2] if len(parts) > 1 else None, parts[-1])
             elif remove_type in ("OBJECT_TYPE", "OBJECT_DOMAIN"):

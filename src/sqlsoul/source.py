@@ -240,6 +240,18 @@ class SourceFile:
         end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.data)
         return self.data[start:end].decode("utf-8", "replace").rstrip("\r")
 
+    def rewrite(self, edits: list[tuple[int, bytes]]) -> None:
+        """Apply same-length edits to the SQL view (section markers of migration frameworks)."""
+        if not edits:
+            return
+        sql = bytearray(self.sql)
+        for offset, replacement in edits:
+            sql[offset : offset + len(replacement)] = replacement
+        self.sql = bytes(sql)
+        self.sql_text = self.sql.decode("utf-8")
+        self._char_to_byte = None
+        self._comments = None
+
     def byte_offset(self, char_offset: int) -> int:
         """Byte offset of a character offset into `sql_text` (pglast's scanner reports characters).
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sqlsoul.findings import Severity
 
 if TYPE_CHECKING:
-    from sqlsoul.engine import HistoryContext, StatementContext
+    from sqlsoul.engine import HistoryContext, StatementContext, UnitContext
 
 OPTION_TYPES = {"list[str]": list, "str": str, "int": int, "bool": bool}
 
@@ -90,7 +90,9 @@ class Rule:
 
     A statement rule lists the statement kinds it wants in `targets` and implements
     `check_statement`; a history rule sets `scope = "history"` and implements `check_history`,
-    which runs once on the final schema model of a history. Meta rules (`scope = "meta"`) are
+    which runs once on the final schema model of a history; a unit rule sets `scope = "unit"` and
+    implements `check_unit`, which runs after each migration with the schema before it, after its
+    up and after its down. Meta rules (`scope = "meta"`) are
     reported by the engine itself.
     """
 
@@ -106,6 +108,9 @@ class Rule:
         raise NotImplementedError
 
     def check_history(self, ctx: HistoryContext) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def check_unit(self, ctx: UnitContext) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
 

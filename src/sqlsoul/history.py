@@ -1,0 +1,126 @@
+"""Migration histories: the units of a migration folder, in the order they run, and how each runs.
+
+A layout (one module per framework under `sqlsoul.layouts`) turns the files of one folder into
+units: a unit is one migration (an up and, where the framework has them, its down), one goose or
+dbmate section pair, or one Liquibase changeset. A part of a unit is a byte range of a file, so
+frameworks that keep up and down in one file (goose, dbmate, Liquibase) cut it into sections
+before pglast sees the text; the edits they need (a section marker that must end the statement
+before it, a rollback kept in a comment) replace bytes with bytes of the same length, so every
+offset, line and column stays true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from sqlsoul.source import SourceFile
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    display_path: str  # as the user gave it
+    root_path: str  # relative to the project root, forward slashes
+    path: Path | None  # None for standard input
+    data: bytes | None = None  # already read (standard input)
+
+
+class TransactionMode(str, Enum):
+    TRANSACTION = "transaction"  # wrapped in BEGIN ... COMMIT by the framework
+    IMPLICIT = "implicit"  # the whole file in one request: PostgreSQL runs it as one implicit transaction
+    AUTOCOMMIT = "autocommit"  # statement by statement, each committed on its own
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """The statements of one file that start in [start, end) (bytes of the file's text)."""
+
+    file: int  # index into History.files
+    start: int = 0
+    end: int | None = None  # None: to the end of the file
+
+    def holds(self, offset: int) -> bool:
+        return self.start <= offset and (self.end is None or offset < self.end)
+
+
+@dataclass(slots=True)
+class Unit:
+    version: str  # what orders and names the unit (a timestamp, V2.1, a sqitch change ...)
+    title: str
+    up: list[Part]
+    down: list[Part] | None  # None: this layout keeps no down for the unit; []: the down is missing
+    transaction: TransactionMode = TransactionMode.TRANSACTION
+    repeatable: bool = False  # Flyway R__ scripts: rerun whenever they change, after the versioned ones
+
+    @property
+    def files(self) -> set[int]:
+        return {part.file for part in (*self.up, *(self.down or ()))}
+
+
+@dataclass(slots=True)
+class MigrationFile:
+    input: InputFile
+    edits: list[tuple[int, bytes]] = field(default_factory=list)  # same-length rewrites of the SQL text
+    replayed: bool = True  # False for files that are checked but do not change the schema (sqitch verify)
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutProblem:
+    """Something wrong with the history itself (a duplicate version, a down without its up)."""
+
+    file: int
+    offset: int
+    rule: str  # rule name
+    message: str
+
+
+@dataclass(slots=True)
+class History:
+    layout: str
+    files: list[MigrationFile] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    problems: list[LayoutProblem] = field(default_factory=list)
+
+    def add_file(self, item: InputFile, edits: list[tuple[int, bytes]] | None = None, replayed: bool = True) -> int:
+        self.files.append(MigrationFile(item, edits or [], replayed))
+        return len(self.files) - 1
+
+
+Loader = Callable[[InputFile], SourceFile | None]  # a file's text (None: unreadable), read once per run
+
+
+@dataclass(slots=True)
+class Chain:
+    """What one lint of one history covers: folders replayed in order into one schema model."""
+
+    histories: list[History]
+    base: list[InputFile] = field(default_factory=list)  # a schema dump replayed first, never reported
+    named: set[str] | None = None  # root paths of the files to report (None: every file)
+    lint_from: str | None = None  # units before this version feed the model but are not reported
+
+    @classmethod
+    def plain(cls, files: list[InputFile]) -> Chain:
+        """Files replayed one after the other, each a unit of its own (a folder of scripts)."""
+        history = History("plain")
+        for item in files:
+            index = history.add_file(item)
+            history.units.append(Unit(item.root_path, item.root_path, [Part(index)], None))
+        return cls([history])
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutOptions:
+    assume_in_transaction: bool = False  # plain folders: does the runner wrap each file?
+    ignore_unpaired: tuple[str, ...] = ()  # root-relative globs of files whose missing partner is known
+
+
+def marker_edit(start: int, end: int) -> tuple[int, bytes]:
+    """An edit that turns a marker comment into a statement end: `;` then spaces, same length."""
+    return (start, b";" + b" " * (end - start - 1))
+
+
+def reveal_edit(start: int, prefix_length: int) -> tuple[int, bytes]:
+    """An edit that blanks a comment prefix (`--rollback `) so the SQL after it is parsed."""
+    return (start, b" " * prefix_length)
