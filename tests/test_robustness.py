@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pglast import parser as pg
 
-from sqlsoul.engine import InputFile, Linter, LintSettings, decode
+from sqlsoul.engine import Linter, LintSettings
+from sqlsoul.history import InputFile, decode
 from sqlsoul.parsing import parse
 from sqlsoul.registry import Registry, load_registry
 from sqlsoul.source import SourceFile, scan

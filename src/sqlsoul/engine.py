@@ -7,7 +7,6 @@ run once on the final catalog and report at the statement that introduced what t
 
 from __future__ import annotations
 
-import codecs
 import gc
 from collections import defaultdict
 from collections.abc import Iterable
@@ -118,16 +117,6 @@ class HistoryContext:
         self.reporters[origin.file].add(self.rule.meta.name, origin.span, message, help_text, origin.statement)
 
 
-def decode(data: bytes) -> tuple[str, int | None]:
-    """Text of a file, and the byte offset of its first invalid UTF-8 sequence if any."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as error:
-        return data.decode("utf-8", "replace"), error.start
-
-
 class Linter:
     def __init__(self, registry: Registry, settings: LintSettings) -> None:
         self.registry = registry
@@ -160,28 +149,6 @@ class Linter:
                 gc.enable()
         result.findings.sort(key=Finding.sort_key)
         return result
-
-    def _read(self, item: InputFile, findings: list[Finding]) -> SourceFile | None:
-        data = item.data
-        if data is None:
-            assert item.path is not None
-            try:
-                data = item.path.read_bytes()
-            except OSError as error:
-                placeholder = SourceFile(item.display_path, item.root_path, "")
-                reason = error.strerror or type(error).__name__
-                Reporter(self, placeholder, findings).add(UNREADABLE_FILE, Span(0, 0), f"cannot read file: {reason}")
-                return None
-        text, bad_byte = decode(data)
-        source = SourceFile(item.display_path, item.root_path, text)
-        if bad_byte is not None:
-            # Everything before the first bad byte decoded as is, so its offset carries over.
-            Reporter(self, source, findings).add(
-                INVALID_ENCODING,
-                Span(bad_byte, bad_byte + 3),
-                "file is not valid UTF-8; invalid bytes were read as U+FFFD. Save it as UTF-8",
-            )
-        return source
 
     def _drop_path_ignored(self, findings: list[Finding]) -> list[Finding]:
         if not self.settings.per_path_ignores:
@@ -266,10 +233,21 @@ class _ChainRun:
         state = _FileState(item, replayed=replayed)
         self.files.append(state)
         self.result.files += 1
-        state.source = self.linter._read(item, state.findings)
-        if state.source is not None:
+        read = self.chain.sources.read(item)
+        state.source = read.source
+        if read.source is None:
+            placeholder = SourceFile(item.display_path, item.root_path, "")
+            Reporter(self.linter, placeholder, state.findings).add(UNREADABLE_FILE, Span(0, 0), f"cannot read file: {read.error}")
+        else:
             state.source.rewrite(edits)
             state.reporter = Reporter(self.linter, state.source, state.findings)
+            if read.invalid_at is not None:
+                # Everything before the first bad byte decoded as is, so its offset carries over.
+                state.reporter.add(
+                    INVALID_ENCODING,
+                    Span(read.invalid_at, read.invalid_at + 3),
+                    "file is not valid UTF-8; invalid bytes were read as U+FFFD. Save it as UTF-8",
+                )
             state.parsed = parse(state.source)
             for failure in state.parsed.failures:
                 state.reporter.add(PARSE_ERROR, failure.span, f"cannot parse: {failure.message}")

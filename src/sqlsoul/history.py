@@ -11,9 +11,11 @@ offset, line and column stays true.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from sqlsoul.source import SourceFile
@@ -91,6 +93,51 @@ class History:
 Loader = Callable[[InputFile], SourceFile | None]  # a file's text (None: unreadable), read once per run
 
 
+def decode(data: bytes) -> tuple[str, int | None]:
+    """Text of a file, and the byte offset of its first invalid UTF-8 sequence if any."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        return data.decode("utf-8", "replace"), error.start
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFile:
+    source: SourceFile | None  # None: the file could not be read
+    error: str | None = None  # why not
+    invalid_at: int | None = None  # byte offset of the first invalid UTF-8 sequence
+
+
+class SourceCache:
+    """Each input read and decoded once per run, whether a layout or the engine asks first."""
+
+    def __init__(self) -> None:
+        self._read: dict[InputFile, ReadFile] = {}
+
+    def read(self, item: InputFile) -> ReadFile:
+        found = self._read.get(item)
+        if found is None:
+            found = self._read[item] = _read(item)
+        return found
+
+    def __call__(self, item: InputFile) -> SourceFile | None:
+        return self.read(item).source
+
+
+def _read(item: InputFile) -> ReadFile:
+    data = item.data
+    if data is None:
+        assert item.path is not None
+        try:
+            data = item.path.read_bytes()
+        except OSError as error:
+            return ReadFile(None, error.strerror or type(error).__name__)
+    text, invalid_at = decode(data)
+    return ReadFile(SourceFile(item.display_path, item.root_path, text), invalid_at=invalid_at)
+
+
 @dataclass(slots=True)
 class Chain:
     """What one lint of one history covers: folders replayed in order into one schema model."""
@@ -99,6 +146,7 @@ class Chain:
     base: list[InputFile] = field(default_factory=list)  # a schema dump replayed first, never reported
     named: set[str] | None = None  # root paths of the files to report (None: every file)
     lint_from: str | None = None  # units before this version feed the model but are not reported
+    sources: SourceCache = field(default_factory=SourceCache)  # shared with the layouts that built it
 
     @classmethod
     def plain(cls, files: list[InputFile]) -> Chain:
@@ -110,10 +158,20 @@ class Chain:
         return cls([history])
 
 
+DUPLICATE_VERSION = "duplicate-migration-version"
+UNPAIRED = "unpaired-migration"
+
+
 @dataclass(frozen=True, slots=True)
 class LayoutOptions:
     assume_in_transaction: bool = False  # plain folders: does the runner wrap each file?
     ignore_unpaired: tuple[str, ...] = ()  # root-relative globs of files whose missing partner is known
+    multi_statement: bool = False  # golang-migrate's x-multi-statement: each statement on its own
+    require_down: bool = False  # Flyway: expect an undo (U) script even when the folder has none
+
+    def partner_not_expected(self, item: InputFile) -> bool:
+        """Whether a file's missing up or down is known and accepted (its partner is Go code, say)."""
+        return any(fnmatchcase(item.root_path, pattern) for pattern in self.ignore_unpaired)
 
 
 def marker_edit(start: int, end: int) -> tuple[int, bytes]:
