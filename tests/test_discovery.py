@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sqlsoul.discovery import DiscoveryError, discover, find_project_root, natural_key
+from sqlsoul.discovery import DiscoveryError, discover, find_project_root
+from sqlsoul.history import Chain, InputFile
+from sqlsoul.ordering import natural_key
 
 from conftest import SHARED
 
@@ -23,8 +25,20 @@ def write(path: Path, text: str = "SELECT 1;\n") -> Path:
     return path
 
 
-def display_paths(histories) -> list[list[str]]:
-    return [[item.display_path for item in history] for history in histories]
+def files(chain: Chain) -> list[InputFile]:
+    return [migration.input for history in chain.histories for migration in history.files]
+
+
+def display_paths(chains: list[Chain]) -> list[list[str]]:
+    return [[item.display_path for item in files(chain)] for chain in chains]
+
+
+def root_paths(chains: list[Chain]) -> list[list[str]]:
+    return [[item.root_path for item in files(chain)] for chain in chains]
+
+
+def chain_files(chains: list[Chain]) -> list[list[InputFile]]:
+    return [files(chain) for chain in chains]
 
 
 # --- natural order ------------------------------------------------------------------------------
@@ -46,16 +60,15 @@ def test_natural_order_of_dotted_flyway_versions() -> None:
 def test_directory_order_is_natural_and_does_not_depend_on_the_file_system(tmp_path: Path) -> None:
     for name in ["10_x.sql", "2_x.sql", "1_x.sql", "sub/3.sql", "sub/1.sql", "Sub2/1.sql", "001_x.sql"]:
         write(tmp_path / name)
-    [history] = discover([str(tmp_path)], tmp_path, [])
     # 001_x and 1_x are the same number: the spelling breaks the tie, so the order is reproducible.
-    assert [item.root_path for item in history] == [
-        "001_x.sql", "1_x.sql", "2_x.sql", "10_x.sql", "sub/1.sql", "sub/3.sql", "Sub2/1.sql",
+    # Each folder is a history of its own, and the histories come in the same natural order.
+    assert root_paths(discover([str(tmp_path)], tmp_path, [])) == [
+        ["001_x.sql", "1_x.sql", "2_x.sql", "10_x.sql"], ["sub/1.sql", "sub/3.sql"], ["Sub2/1.sql"],
     ]
 
 
 def test_marquez_flyway_migrations_are_read_in_version_order() -> None:
-    [history] = discover([str(MARQUEZ)], MARQUEZ, [])
-    names = [item.root_path for item in history]
+    [names] = root_paths(discover([str(MARQUEZ)], MARQUEZ, []))
     assert len(names) == len(list(MARQUEZ.glob("*.sql"))) == 84
     versions = [
         tuple(int(part) for part in match.group(1).split("."))
@@ -72,8 +85,8 @@ def test_marquez_flyway_migrations_are_read_in_version_order() -> None:
 
 
 def test_lemmy_diesel_folders_are_read_in_timestamp_order() -> None:
-    [history] = discover([str(LEMMY)], LEMMY, [])
-    folders = [item.root_path.split("/")[1] for item in history]
+    [names] = root_paths(discover([str(LEMMY)], LEMMY, []))
+    folders = [name.split("/")[1] for name in names]
     # Each folder holds down.sql and up.sql; the timestamps have a fixed width, so plain sorting of the
     # folder names is the chronological order discovery must follow.
     assert len(folders) == 684
@@ -93,8 +106,7 @@ def test_skipped_directories_and_non_sql_files(tmp_path: Path) -> None:
     write(tmp_path / "db/notes.txt")
     write(tmp_path / "db/002.sql.bak")
     write(tmp_path / "db/builds/003.sql")  # only exact names are skipped
-    [history] = discover([str(tmp_path)], tmp_path, [])
-    assert [item.root_path for item in history] == ["db/001.sql", "db/builds/003.sql"]
+    assert root_paths(discover([str(tmp_path)], tmp_path, [])) == [["db/001.sql"], ["db/builds/003.sql"]]
 
 
 def test_exclude_globs_are_relative_to_the_project_root(tmp_path: Path) -> None:
@@ -103,17 +115,16 @@ def test_exclude_globs_are_relative_to_the_project_root(tmp_path: Path) -> None:
     write(tmp_path / "migrations/legacy/old.sql")
     write(tmp_path / "seeds/data.sql")
     exclude = ["migrations/legacy", "*.down.sql", "seeds/"]
-    [history] = discover([str(tmp_path)], tmp_path, exclude)
-    assert [item.root_path for item in history] == ["migrations/001_up.sql"]
+    assert root_paths(discover([str(tmp_path)], tmp_path, exclude)) == [["migrations/001_up.sql"]]
     # Relative to the root, not to the directory argument: "legacy" alone matches nothing here.
-    [history] = discover([str(tmp_path / "migrations")], tmp_path, ["legacy"])
-    assert [item.root_path for item in history] == ["migrations/001.down.sql", "migrations/001_up.sql", "migrations/legacy/old.sql"]
+    assert root_paths(discover([str(tmp_path / "migrations")], tmp_path, ["legacy"])) == [
+        ["migrations/001.down.sql", "migrations/001_up.sql"], ["migrations/legacy/old.sql"]
+    ]
 
 
 def test_a_file_named_directly_is_linted_even_if_excluded(tmp_path: Path) -> None:
     write(tmp_path / "legacy/old.sql")
-    histories = discover([str(tmp_path / "legacy/old.sql")], tmp_path, ["legacy"])
-    assert [[item.root_path for item in history] for history in histories] == [["legacy/old.sql"]]
+    assert root_paths(discover([str(tmp_path / "legacy/old.sql")], tmp_path, ["legacy"])) == [["legacy/old.sql"]]
     assert discover([str(tmp_path)], tmp_path, ["legacy"]) == []
 
 
@@ -125,19 +136,28 @@ def test_missing_path_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_a_broken_symlink_is_kept_so_it_can_be_reported(tmp_path: Path) -> None:
     (tmp_path / "gone.sql").symlink_to(tmp_path / "missing-target.sql")
-    histories = discover([str(tmp_path / "gone.sql")], tmp_path, [])
-    assert [[item.root_path for item in history] for history in histories] == [["gone.sql"]]
+    assert root_paths(discover([str(tmp_path / "gone.sql")], tmp_path, [])) == [["gone.sql"]]
 
 
 # --- histories and display paths ----------------------------------------------------------------
 
 
-def test_histories_one_per_directory_and_one_per_folder_of_named_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_history_per_folder_in_natural_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     for name in ["a/2.sql", "a/10.sql", "b/1.sql", "c/1.sql", "c/2.sql"]:
         write(tmp_path / name)
-    histories = discover(["a", "c/2.sql", "b/1.sql", "c/1.sql"], tmp_path, [])
-    assert display_paths(histories) == [["a/2.sql", "a/10.sql"], ["c/1.sql", "c/2.sql"], ["b/1.sql"]]
+    chains = discover(["a", "c/2.sql", "b/1.sql", "c/1.sql"], tmp_path, [])
+    assert display_paths(chains) == [["a/2.sql", "a/10.sql"], ["b/1.sql"], ["c/1.sql", "c/2.sql"]]
+    assert [chain.named for chain in chains] == [None, None, None]  # every file of each was asked for
+
+
+def test_a_named_file_is_linted_inside_its_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ["db/1.sql", "db/2.sql", "db/3.sql", "db/sub/9.sql"]:
+        write(tmp_path / name)
+    [chain] = discover(["db/2.sql"], tmp_path, [])
+    assert display_paths([chain]) == [["db/1.sql", "db/2.sql", "db/3.sql"]]  # not db/sub: another folder
+    assert chain.named == {"db/2.sql"}
 
 
 def test_a_file_named_twice_is_linted_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -145,27 +165,28 @@ def test_a_file_named_twice_is_linted_once(tmp_path: Path, monkeypatch: pytest.M
     write(tmp_path / "m/1.sql")
     write(tmp_path / "m/2.sql")
     assert display_paths(discover(["m", "m/1.sql", "./m/2.sql", "m"], tmp_path, [])) == [["m/1.sql", "m/2.sql"]]
-    assert display_paths(discover(["m/1.sql", "m/../m/1.sql", "m/1.sql"], tmp_path, [])) == [["m/1.sql"]]
+    chains = discover(["m/1.sql", "m/../m/1.sql", "m/1.sql"], tmp_path, [])
+    assert (display_paths(chains), chains[0].named) == ([["m/1.sql", "m/2.sql"]], {"m/1.sql"})
 
 
 def test_display_paths_are_as_given_and_root_paths_relative_to_the_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "db/migrations/001.sql")
     monkeypatch.chdir(tmp_path / "db")
-    [[relative]] = discover(["../db/migrations"], tmp_path, [])
+    [[relative]] = chain_files(discover(["../db/migrations"], tmp_path, []))
     assert (relative.display_path, relative.root_path) == ("../db/migrations/001.sql", "db/migrations/001.sql")
-    [[from_dot]] = discover(["."], tmp_path, [])
+    [[from_dot]] = chain_files(discover(["."], tmp_path, []))
     assert (from_dot.display_path, from_dot.root_path) == ("migrations/001.sql", "db/migrations/001.sql")
-    [[absolute]] = discover([str(tmp_path / "db" / "migrations")], tmp_path, [])
+    [[absolute]] = chain_files(discover([str(tmp_path / "db" / "migrations")], tmp_path, []))
     assert absolute.display_path == os.path.join(str(tmp_path), "db", "migrations", "001.sql")
-    [[named]] = discover(["./migrations/001.sql"], tmp_path, [])
+    [[named]] = chain_files(discover(["./migrations/001.sql"], tmp_path, []))
     assert named.display_path == "migrations/001.sql"
 
 
 def test_stdin_is_one_history_named_by_stdin_filename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    [[item]] = discover(["-"], tmp_path, [], "db/001.sql", b"SELECT 1;")
+    [[item]] = chain_files(discover(["-"], tmp_path, [], "db/001.sql", b"SELECT 1;"))
     assert (item.display_path, item.root_path, item.path, item.data) == ("db/001.sql", "db/001.sql", None, b"SELECT 1;")
-    [[unnamed]] = discover(["-"], tmp_path, [], None, b"")
+    [[unnamed]] = chain_files(discover(["-"], tmp_path, [], None, b""))
     assert (unnamed.display_path, unnamed.root_path) == ("stdin.sql", "stdin.sql")
 
 

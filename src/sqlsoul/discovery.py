@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import os
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cache
 from pathlib import Path
 
 from sqlsoul.config import CONFIG_FILE, PYPROJECT, has_tool_section
-from sqlsoul.history import InputFile
-from sqlsoul.ordering import SortKey, natural_key, path_key
+from sqlsoul.history import Chain, History, InputFile, LayoutOptions, SourceCache
+from sqlsoul.ordering import SortKey, path_key
 
 SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".venv", "venv", "build", "dist", "target", "__pycache__"})
 STDIN = "-"
-# A number, or a dotted version such as 2.1 or 3.2.0 (Flyway's V2.1 comes after V2 and before V3).
-
 
 
 class DiscoveryError(Exception):
@@ -79,47 +76,136 @@ def _excluded(relative: str, patterns: list[str]) -> bool:
     return any(fnmatchcase(prefix, pattern.rstrip("/")) for pattern in patterns for prefix in prefixes)
 
 
+@dataclass(frozen=True, slots=True)
+class HistorySettings:
+    """How folders become histories (the `history`, `base_schema`, `lint_from` and layout keys)."""
+
+    chained: tuple[str, ...] = ()  # root-relative folders replayed as one history, in this order
+    base_schema: str | None = None  # root-relative schema dump replayed before every history
+    lint_from: str | None = None
+    layouts: tuple[tuple[str, str], ...] = ()  # (root-relative folder glob, layout name), first match wins
+    options: LayoutOptions = field(default_factory=LayoutOptions)
+
+
+@dataclass(slots=True)
+class _Folder:
+    path: Path
+    files: dict[Path, InputFile] = field(default_factory=dict)  # by identity
+    reported: set[Path] = field(default_factory=set)
+
+    def add(self, item: InputFile) -> Path:
+        """Add a file (once, however often it is named) and return its identity."""
+        identity = _identity(item.path)  # type: ignore[arg-type]
+        self.files.setdefault(identity, item)
+        return identity
+
+
+def history_root(path: Path) -> Path:
+    """The folder whose history a migration file belongs to."""
+    if path.name.lower() in ("up.sql", "down.sql"):
+        return path.parent.parent  # diesel: <version>_<name>/up.sql
+    return _sqitch_project(str(path.parent)) or path.parent
+
+
+@cache
+def _sqitch_project(folder: str) -> Path | None:
+    """The sqitch project above a deploy/, revert/ or verify/ folder (where sqitch.plan is)."""
+    for ancestor in (Path(folder), *list(Path(folder).parents)[:3]):
+        if ancestor.name in ("deploy", "revert", "verify") and (ancestor.parent / "sqitch.plan").is_file():
+            return ancestor.parent
+    return None
+
+
 def discover(inputs: list[str], root: Path, exclude: list[str], stdin_filename: str | None = None,
-             stdin_data: bytes | None = None) -> list[list[InputFile]]:
-    """Histories to lint: one per directory argument, and one per folder of the files named directly."""
-    histories: list[list[InputFile]] = []
-    loose: dict[Path, list[InputFile]] = {}
-    named: list[Path] = []
+             stdin_data: bytes | None = None, settings: HistorySettings | None = None) -> list[Chain]:
+    """The histories to lint. A directory argument lints every history found in it; a file named
+    directly (what pre-commit passes) is linted inside its history: the other files of the history
+    are replayed, only the named ones are reported."""
+    settings = settings or HistorySettings()
+    sources = SourceCache()
+    chains: list[Chain] = []
+    folders: dict[Path, _Folder] = {}
     for item in inputs:
         if item == STDIN:
             name = stdin_filename or "stdin.sql"
-            histories.append([InputFile(name, root_relative(Path(name), root), None, stdin_data or b"")])
+            chain = Chain.plain([InputFile(name, root_relative(Path(name), root), None, stdin_data or b"")])
+            chain.sources = sources
+            chains.append(chain)
             continue
         path = Path(item)
         if not path.exists() and not path.is_symlink():
             raise DiscoveryError(f"path does not exist: {item}")
         if path.is_dir():
-            histories.append(_walk(path, root, exclude))
+            for found in _walk(path, root, exclude):
+                folder = _folder(folders, history_root(found.path))  # type: ignore[arg-type]
+                folder.reported.add(folder.add(found))
         else:
-            named.append(path)
-    # A file is linted once however often it is named: in the first directory that holds it, else
-    # with the other files named in its folder. Linting it twice would report everything twice.
-    seen: set[Path] = set()
-    for index, files in enumerate(histories):
-        kept = []
-        for file in files:
-            if file.path is not None:
-                identity = _identity(file.path)
-                if identity in seen:
-                    continue
-                seen.add(identity)
-            kept.append(file)
-        histories[index] = kept
-    for path in named:
-        if _identity(path) in seen:
-            continue
-        seen.add(_identity(path))
-        # A file named on the command line is linted even if an exclude pattern matches it.
-        loose.setdefault(path.parent.resolve(), []).append(_input(path, str(path), root))
-    for files in loose.values():
-        files.sort(key=lambda f: path_key(f.root_path))
-        histories.append(files)
-    return [files for files in histories if files]
+            spelled = history_root(path)  # as the user spells it, so that sibling paths read alike
+            folder = _folder(folders, spelled)
+            # A file named on the command line is linted even if an exclude pattern matches it.
+            folder.reported.add(folder.add(_input(path, str(path), root)))
+            for found in _folder_files(spelled, root, exclude):
+                folder.add(found)
+    for key in [key for key, folder in folders.items() if not folder.files]:
+        del folders[key]
+    chains.extend(_chains(folders, root, exclude, settings, sources))
+    return chains
+
+
+def _folder(folders: dict[Path, _Folder], path: Path) -> _Folder:
+    key = _identity(path)
+    if key not in folders:
+        folders[key] = _Folder(key)
+    return folders[key]
+
+
+def _folder_files(folder: Path, root: Path, exclude: list[str]) -> list[InputFile]:
+    """The files of the history rooted at `folder`, without walking anything else below it."""
+    identity = _identity(folder)
+    return [found for found in _walk(folder, root, exclude) if _identity(history_root(found.path)) == identity]  # type: ignore[arg-type]
+
+
+def _chains(folders: dict[Path, _Folder], root: Path, exclude: list[str], settings: HistorySettings,
+            sources: SourceCache) -> list[Chain]:
+    chained = [_identity(root / folder) for folder in settings.chained]
+    base = [_input(root / settings.base_schema, settings.base_schema, root)] if settings.base_schema else []
+    groups: list[list[_Folder]] = []
+    if any(path in folders for path in chained):
+        # The configured folders form one history, in their order, whichever of them was given.
+        group = [folders.pop(path) if path in folders else _Folder(path) for path in chained]
+        for folder in group:
+            if not folder.files and folder.path.is_dir():
+                for found in _folder_files(folder.path, root, exclude):
+                    folder.add(found)
+        groups.append(group)
+    groups += [[folder] for _, folder in sorted(folders.items(), key=lambda pair: path_key(pair[0].as_posix()))]
+    chains = []
+    for group in groups:
+        histories = [_history(folder, root, settings, sources) for folder in group if folder.files]
+        every = [identity for folder in group for identity in folder.files]
+        reported = {identity for folder in group for identity in folder.reported}
+        named = None if set(every) <= reported else {
+            folder.files[identity].root_path for folder in group for identity in folder.reported
+        }
+        chains.append(Chain(histories, base, named, settings.lint_from, sources))
+    return chains
+
+
+def _history(folder: _Folder, root: Path, settings: HistorySettings, sources: SourceCache) -> History:
+    from sqlsoul import layouts  # the layouts are needed only once files are found
+
+    files = sorted(folder.files.values(), key=lambda item: path_key(_relative(item, folder.path)))
+    names = [_relative(item, folder.path) for item in files]
+    relative_folder = root_relative(folder.path, root)
+    layout = next(
+        (name for pattern, name in settings.layouts if fnmatchcase(relative_folder, pattern.rstrip("/"))), None
+    ) or layouts.detect(folder.path, names, sources)
+    return layouts.build(layout, folder.path, files, names, sources, settings.options)
+
+
+def _relative(item: InputFile, folder: Path) -> str:
+    assert item.path is not None
+    return Path(os.path.relpath(os.path.abspath(item.path), folder)).as_posix()
 
 
 def _identity(path: Path) -> Path:

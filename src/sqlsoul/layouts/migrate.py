@@ -48,7 +48,7 @@ def build(folder: Path, files: list[InputFile], names: list[str], loader: Loader
         pairs.setdefault(key, {})[match["direction"].lower()] = history.add_file(item)
     versions: dict[int, tuple[str, str]] = {}
     for (version, title), sides in sorted(pairs.items(), key=lambda pair: (int(pair[0][0]), pair[0][1])):
-        first = min(sides.values())
+        first = sides.get("up", sides.get("down", 0))
         if int(version) in versions and versions[int(version)][1] != title:
             history.problems.append(
                 LayoutProblem(first, 0, DUPLICATE_VERSION,

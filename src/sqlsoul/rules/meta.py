@@ -1,4 +1,5 @@
-"""Findings the engine reports itself: inputs it cannot read or parse, and suppression problems."""
+"""Findings the engine reports itself: inputs it cannot read or parse, suppression problems, and
+problems of a migration folder's layout (found while pairing and ordering its files)."""
 
 from __future__ import annotations
 
@@ -25,4 +26,20 @@ class UnknownRuleInSuppression(MetaRule):
     meta = builtin_meta("SS904")
 
 
-META_RULES = (ParseError, InvalidEncoding, UnreadableFile, UnusedSuppression, UnknownRuleInSuppression)
+class DuplicateMigrationVersion(MetaRule):
+    meta = builtin_meta("SS303")
+
+
+class UnpairedMigration(MetaRule):
+    meta = builtin_meta("SS304")
+
+
+META_RULES = (
+    ParseError,
+    InvalidEncoding,
+    UnreadableFile,
+    UnusedSuppression,
+    UnknownRuleInSuppression,
+    DuplicateMigrationVersion,
+    UnpairedMigration,
+)

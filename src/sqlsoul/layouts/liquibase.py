@@ -1,0 +1,7 @@
+"""Placeholder until the liquibase layout lands: never detected."""
+
+NAME = "liquibase"
+
+
+def detect(folder, names, loader):  # type: ignore[no-untyped-def]
+    return False
