@@ -18,7 +18,17 @@ from typing import Any, TypeVar
 import click
 
 from sqlsoul import __version__
-from sqlsoul.config import CONFIG_FILE, DEFAULT_PG_VERSION, FAIL_ON_CHOICES, PG_VERSIONS, Config, ConfigError, load_config
+from sqlsoul.config import (
+    CONFIG_FILE,
+    DEFAULT_PG_VERSION,
+    FAIL_ON_CHOICES,
+    PG_VERSIONS,
+    Config,
+    ConfigError,
+    history_settings,
+    lint_settings,
+    load_config,
+)
 from sqlsoul.discovery import STDIN, DiscoveryError, ProjectRoot, discover, find_project_root
 from sqlsoul.engine import Linter, LintResult, LintSettings
 from sqlsoul.findings import Severity
@@ -114,6 +124,7 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (.sqlsoul.yaml or pyproject.toml).")
 @click.option("--pg-version", type=click.IntRange(min(PG_VERSIONS), max(PG_VERSIONS)), default=None, help=f"Target PostgreSQL major version.  [default: {DEFAULT_PG_VERSION}]")
 @click.option("--stdin-filename", help="Name to report for input read from '-'.")
+@click.option("--from", "lint_from", metavar="VERSION", help="Report nothing in migrations before VERSION (they have run; they still build the schema).")
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR works too).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary line.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print the project root and the config used.")
@@ -131,6 +142,7 @@ def lint(
     config_path: str | None,
     pg_version: int | None,
     stdin_filename: str | None,
+    lint_from: str | None,
     no_color: bool,
     quiet: bool,
     verbose: bool,
@@ -156,7 +168,7 @@ def lint(
 
     settings = _settings(registry, config, select, ignore, pg_version)
     stdin_data = _read_stdin() if STDIN in inputs else None
-    histories = discover(inputs, root.path, config.exclude, stdin_filename, stdin_data)
+    histories = discover(inputs, root.path, config.exclude, stdin_filename, stdin_data, history_settings(config, lint_from))
     result = Linter(registry, settings).lint(histories)
 
     threshold = fail_on or config.fail_on
@@ -192,13 +204,7 @@ def _settings(
         enabled = registry.select(chosen_select, chosen_ignore)
     except KeyError as error:
         raise UsageProblem(f"unknown rule, category or selector {error.args[0]!r} (see 'sqlsoul rules')") from None
-    return LintSettings(
-        enabled=enabled,
-        severity=config.severity,
-        rule_options=config.rule_options,
-        per_path_ignores=config.per_path_ignores,
-        pg_version=pg_version or config.pg_version,
-    )
+    return lint_settings(config, enabled, pg_version)
 
 
 def _use_color(no_color: bool, output: str | None) -> bool:

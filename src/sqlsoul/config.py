@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlsoul.engine import LintSettings
 from sqlsoul.findings import Severity
+from sqlsoul.history import HistorySettings, LayoutOptions
 from sqlsoul.registry import Registry
 
 CONFIG_FILE = ".sqlsoul.yaml"
@@ -38,6 +40,42 @@ class Config:
     pg_version: int = DEFAULT_PG_VERSION
     exclude: list[str] = field(default_factory=list)
     fail_on: str = "warning"
+    # Migration histories (see sqlsoul.history and sqlsoul.discovery.HistorySettings).
+    history: list[str] = field(default_factory=list)  # folders replayed as one history, in order
+    base_schema: str | None = None  # a schema dump replayed before each history
+    lint_from: str | None = None  # earlier migrations have run: replay them, report nothing in them
+    layouts: dict[str, str] = field(default_factory=dict)  # folder glob -> layout name
+    assume_in_transaction: bool = False
+    multi_statement: bool = False
+    require_down: bool = False
+    ignore_unpaired: list[str] = field(default_factory=list)
+
+
+def lint_settings(config: Config, enabled: set[str], pg_version: int | None = None) -> LintSettings:
+    """The engine's settings from a config, for the rules in `enabled` (`pg_version` from the command line wins)."""
+    return LintSettings(
+        enabled=enabled,
+        severity=config.severity,
+        rule_options=config.rule_options,
+        per_path_ignores=config.per_path_ignores,
+        pg_version=pg_version or config.pg_version,
+    )
+
+
+def history_settings(config: Config, lint_from: str | None = None) -> HistorySettings:
+    """How the config says to turn folders into histories (`lint_from` from the command line wins)."""
+    return HistorySettings(
+        chained=tuple(config.history),
+        base_schema=config.base_schema,
+        lint_from=lint_from or config.lint_from,
+        layouts=tuple(config.layouts.items()),
+        options=LayoutOptions(
+            assume_in_transaction=config.assume_in_transaction,
+            ignore_unpaired=tuple(config.ignore_unpaired),
+            multi_statement=config.multi_statement,
+            require_down=config.require_down,
+        ),
+    )
 
 
 # A `[tool.sqlsoul...]` header or a `tool.sqlsoul...` dotted key, found without parsing the TOML.
@@ -254,6 +292,14 @@ class _Checker:
             "pg_version": lambda k, v: setattr(config, "pg_version", self.pg_version(k, v)),
             "exclude": lambda k, v: setattr(config, "exclude", self.string_list(k, v)),
             "fail_on": lambda k, v: setattr(config, "fail_on", self.choice(k, v, FAIL_ON_CHOICES)),
+            "history": lambda k, v: setattr(config, "history", self.string_list(k, v)),
+            "base_schema": lambda k, v: setattr(config, "base_schema", self.text(k, v)),
+            "lint_from": lambda k, v: setattr(config, "lint_from", self.text(k, v)),
+            "layouts": lambda k, v: config.layouts.update(self.layouts(k, v)),
+            "assume_in_transaction": lambda k, v: setattr(config, "assume_in_transaction", self.flag(k, v)),
+            "multi_statement": lambda k, v: setattr(config, "multi_statement", self.flag(k, v)),
+            "require_down": lambda k, v: setattr(config, "require_down", self.flag(k, v)),
+            "ignore_unpaired": lambda k, v: setattr(config, "ignore_unpaired", self.string_list(k, v)),
         }
         for key, value in data.items():
             handler = handlers.get(str(key))
@@ -261,6 +307,25 @@ class _Checker:
                 raise self.fail((str(key),), f"unknown key; known keys: {', '.join(handlers)}")
             handler((str(key),), value)
         return config
+
+    def text(self, keys: tuple[str, ...], value: Any) -> str:
+        # A version such as 20240101 is written without quotes: take numbers as their text.
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise self.fail(keys, f"expected a string, got {value!r}")
+        return str(value)
+
+    def flag(self, keys: tuple[str, ...], value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(keys, f"expected true or false, got {value!r}")
+        return value
+
+    def layouts(self, keys: tuple[str, ...], value: Any) -> dict[str, str]:
+        from sqlsoul.layouts import LAYOUTS
+
+        return {
+            str(folder): self.choice((*keys, str(folder)), layout, tuple(LAYOUTS))
+            for folder, layout in self.mapping(keys, value).items()
+        }
 
     def choice(self, keys: tuple[str, ...], value: Any, choices: tuple[str, ...]) -> str:
         if value not in choices:

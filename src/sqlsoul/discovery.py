@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from sqlsoul.config import CONFIG_FILE, PYPROJECT, has_tool_section
-from sqlsoul.history import Chain, History, InputFile, LayoutOptions, SourceCache
+from sqlsoul.history import Chain, History, HistorySettings, InputFile, SourceCache
 from sqlsoul.ordering import SortKey, path_key
 
 SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".venv", "venv", "build", "dist", "target", "__pycache__"})
@@ -74,17 +74,6 @@ def _excluded(relative: str, patterns: list[str]) -> bool:
     parts = relative.split("/")
     prefixes = ["/".join(parts[: index + 1]) for index in range(len(parts))]
     return any(fnmatchcase(prefix, pattern.rstrip("/")) for pattern in patterns for prefix in prefixes)
-
-
-@dataclass(frozen=True, slots=True)
-class HistorySettings:
-    """How folders become histories (the `history`, `base_schema`, `lint_from` and layout keys)."""
-
-    chained: tuple[str, ...] = ()  # root-relative folders replayed as one history, in this order
-    base_schema: str | None = None  # root-relative schema dump replayed before every history
-    lint_from: str | None = None
-    layouts: tuple[tuple[str, str], ...] = ()  # (root-relative folder glob, layout name), first match wins
-    options: LayoutOptions = field(default_factory=LayoutOptions)
 
 
 @dataclass(slots=True)

@@ -182,3 +182,14 @@ def marker_edit(start: int, end: int) -> tuple[int, bytes]:
 def reveal_edit(start: int, prefix_length: int) -> tuple[int, bytes]:
     """An edit that blanks a comment prefix (`--rollback `) so the SQL after it is parsed."""
     return (start, b" " * prefix_length)
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySettings:
+    """How folders become histories (the `history`, `base_schema`, `lint_from` and layout keys)."""
+
+    chained: tuple[str, ...] = ()  # root-relative folders replayed as one history, in this order
+    base_schema: str | None = None  # root-relative schema dump replayed before every history
+    lint_from: str | None = None
+    layouts: tuple[tuple[str, str], ...] = ()  # (root-relative folder glob, layout name), first match wins
+    options: LayoutOptions = field(default_factory=LayoutOptions)

@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlsoul.config import Config, _Checker
+from sqlsoul.config import Config, _Checker, history_settings, lint_settings
 from sqlsoul.discovery import discover
-from sqlsoul.engine import Linter, LintSettings
+from sqlsoul.engine import Linter
 from sqlsoul.findings import Finding
 from sqlsoul.registry import Registry, load_registry
 
@@ -43,18 +43,12 @@ def run_case(code: str, case: dict[str, Any], registry: Registry | None = None) 
     """Lint a case as a project folder, with the rule under test enabled; return that rule's findings."""
     registry = registry or load_registry()
     config = case_config(case, registry)
-    enabled = registry.select(config.select, config.ignore) | {code}
-    settings = LintSettings(
-        enabled=enabled,
-        severity=config.severity,
-        rule_options=config.rule_options,
-        per_path_ignores=config.per_path_ignores,
-        pg_version=config.pg_version,
-    )
+    settings = lint_settings(config, registry.select(config.select, config.ignore) | {code})
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         write_case_files(case, root)
-        result = Linter(registry, settings).lint(discover([folder], root, config.exclude))
+        chains = discover([folder], root, config.exclude, settings=history_settings(config))
+        result = Linter(registry, settings).lint(chains)
     return [finding for finding in result.findings if finding.code == code]
 
 
