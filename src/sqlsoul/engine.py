@@ -10,12 +10,12 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from sqlsoul.findings import Finding, Severity, Span
+from sqlsoul.findings import Finding, Related, Severity, Span
 from sqlsoul.history import Chain, History, InputFile, Unit
 from sqlsoul.ordering import natural_key
 from sqlsoul.model import Catalog, Origin
@@ -210,6 +210,7 @@ class _ChainRun:
         self.replayer = Replayer(self.catalog)
         self.files: list[_FileState] = []
         self.quiet: set[int] = set()  # files whose findings are never shown (base schema, before lint_from)
+        self.partners: list[set[int]] = []  # the files of each unit whose up and down are apart
 
     def run(self) -> None:
         for item in self.chain.base:
@@ -278,6 +279,8 @@ class _ChainRun:
             self._run_unit(unit, first)
 
     def _run_unit(self, unit: Unit, first: int) -> None:
+        if len(unit.files) > 1:
+            self.partners.append({first + index for index in unit.files})
         up = [(first + part.file, s) for part in unit.up for s in self._statements(first + part.file, part.start, part.end)]
         down = [
             (first + part.file, s) for part in unit.down or () for s in self._statements(first + part.file, part.start, part.end)
@@ -325,9 +328,20 @@ class _ChainRun:
 
     def _finish(self) -> None:
         named = self.chain.named
+        # An up and its down form one unit: when only one of the two files is named (pre-commit
+        # passes changed files), the other's findings are shown in the named one.
+        shown_in: dict[int, int] = {}
         for index, state in enumerate(self.files):
-            shown = index not in self.quiet and (named is None or state.item.root_path in named)
-            if not shown:
+            if index not in self.quiet and (named is None or state.item.root_path in named):
+                shown_in[index] = index
+        for partners in self.partners:
+            named_files = [index for index in partners if shown_in.get(index) == index]
+            for index in partners:
+                if named_files and index not in shown_in and index not in self.quiet:
+                    shown_in[index] = named_files[0]
+        for index, state in enumerate(self.files):
+            target = shown_in.get(index)
+            if target is None:
                 continue
             kept = state.findings
             if state.parsed is not None:
@@ -337,4 +351,23 @@ class _ChainRun:
                 for rule, span, message in problems:
                     state.reporter.add(rule, span, message)
                 self.result.sources[state.item.display_path] = state.source  # type: ignore[assignment]
-            self.result.findings.extend(self.linter._drop_path_ignored(kept))
+            kept = self.linter._drop_path_ignored(kept)
+            if target != index:
+                kept = [self._moved(finding, self.files[target]) for finding in kept]
+            self.result.findings.extend(kept)
+
+    def _moved(self, finding: Finding, target: _FileState) -> Finding:
+        """The finding shown at the top of the named file, pointing at where it really is."""
+        where = Related(finding.path, finding.root_path, finding.line, finding.column, "the finding is here")
+        return replace(
+            finding,
+            path=target.item.display_path,
+            root_path=target.item.root_path,
+            line=1,
+            column=1,
+            end_line=1,
+            end_column=1,
+            message=f"{finding.message} (in {finding.path}:{finding.line}:{finding.column}, its pair)",
+            statement=None,
+            related=(where, *finding.related),
+        )

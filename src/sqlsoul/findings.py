@@ -31,6 +31,17 @@ class Span:
     end: int
 
 
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another place a finding concerns (the up statement a down fails to invert, say)."""
+
+    path: str
+    root_path: str
+    line: int
+    column: int
+    message: str
+
+
 @dataclass(slots=True)
 class Finding:
     code: str
@@ -45,6 +56,7 @@ class Finding:
     message: str
     help: str
     statement: int | None = None  # index of the statement in its file, for suppressions
+    related: tuple[Related, ...] = ()
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.message)

@@ -27,6 +27,13 @@ def render(result: LintResult, context: ReportContext) -> str:
                 "message": finding.message,
                 "help": finding.help,
             }
+            | (
+                {"related": [
+                    {"path": r.path, "line": r.line, "column": r.column, "message": r.message} for r in finding.related
+                ]}
+                if finding.related
+                else {}
+            )
             for finding in result.findings
         ],
         "summary": {

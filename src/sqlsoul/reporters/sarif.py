@@ -226,6 +226,18 @@ def _result(finding: Finding, rule_index: int | None, fingerprint: str) -> dict[
             }
         }
     ]
+    if finding.related:
+        entry["relatedLocations"] = [
+            {
+                "id": number,
+                "physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(related.root_path), "uriBaseId": SRCROOT},
+                    "region": {"startLine": related.line, "startColumn": related.column},
+                },
+                "message": {"text": _sentence(related.message)},
+            }
+            for number, related in enumerate(finding.related, start=1)
+        ]
     entry["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
     return entry
 

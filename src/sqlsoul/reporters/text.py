@@ -27,6 +27,8 @@ def render_finding(finding: Finding, source_line: str | None, color: bool) -> st
         width = (finding.end_column - finding.column) if finding.end_line == finding.line else len(display) - start
         marker = " " * start + "^" + "~" * max(width - 1, 0)
         lines += [f"  {display}", "  " + _paint(marker, _COLORS[finding.severity], color)]
+    for related in finding.related:
+        lines.append(f"  related: {related.path}:{related.line}:{related.column}: {related.message}")
     if finding.help.strip():
         # A help text of several lines stays inside the finding's block: later lines line up under
         # the first, and blank lines are dropped, since a blank line is what separates findings.
