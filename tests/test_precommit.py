@@ -77,14 +77,17 @@ def _environment(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def try_repo(tmp_path: Path, name: str, sql: str) -> subprocess.CompletedProcess[str]:
-    """Run the hook on one migration `migrations/<name>` of a fresh throwaway repository."""
+def try_repo(tmp_path: Path, name: str, sql: str, history: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the hook on one migration `migrations/<name>` of a fresh throwaway repository, whose
+    `migrations/` folder also holds the (unchanged) files of `history`."""
     project = tmp_path / "project"
     (project / "migrations").mkdir(parents=True)
     (tmp_path / "tmp").mkdir()
     env = _environment(tmp_path)
     repository = _repository(tmp_path, env)
     subprocess.run(["git", "init", "-q", str(project)], check=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
+    for other, text in (history or {}).items():
+        (project / "migrations" / other).write_text(text, encoding="utf-8")
     (project / "migrations" / name).write_text(sql, encoding="utf-8")
     subprocess.run(["git", "add", "."], cwd=project, check=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
     return subprocess.run(
@@ -124,3 +127,33 @@ def test_the_hook_passes_on_a_clean_migration(tmp_path: Path) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "Passed" in output and "SS1" not in output, output
+
+
+# A golang-migrate folder: the newest migration's finding needs the table an earlier one created.
+HISTORY = {
+    "1_customers.up.sql": "CREATE TABLE customers (id bigint PRIMARY KEY);\n",
+    "1_customers.down.sql": "DROP TABLE customers;\n",
+    "2_orders.down.sql": "DROP TABLE orders;\n",
+    "3_jobs.up.sql": "CREATE TABLE jobs (id bigint PRIMARY KEY, status text);\n",
+}
+ORDERS_UP = "CREATE TABLE orders (\n    id bigint PRIMARY KEY,\n    customer_id bigint NOT NULL\n);\n"
+
+
+@needs_git
+def test_the_hook_lints_a_changed_migration_inside_its_history(tmp_path: Path) -> None:
+    result = try_repo(tmp_path, "2_orders.up.sql", ORDERS_UP, {**HISTORY, "3_jobs.down.sql": "DROP TABLE jobs;\n"})
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    # customers comes from migration 1, which was not passed: only the history knows it.
+    assert "migrations/2_orders.up.sql:3:5: warning SS101 missing-foreign-key" in output, output
+    assert "3_jobs" not in output, output  # other files feed the model but are not reported
+
+
+@needs_git
+def test_the_hook_on_a_changed_down_shows_the_findings_of_its_pair(tmp_path: Path) -> None:
+    result = try_repo(tmp_path, "3_jobs.down.sql", "DROP TABLE jobs;\n", {**HISTORY, "2_orders.up.sql": ORDERS_UP})
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "migrations/3_jobs.down.sql:1:1: warning SS102 unchecked-status-column" in output, output
+    assert "related: migrations/3_jobs.up.sql:1:43: the finding is here" in output, output
+    assert "2_orders" not in output, output
