@@ -271,9 +271,16 @@ class _ChainRun:
             reporter = self.files[first + problem.file].reporter
             if reporter is not None:
                 reporter.add(problem.rule, Span(problem.offset, problem.offset), problem.message)
-        reached = self.chain.lint_from is None
+        lint_from = self.chain.lint_from
+        # A version that names a unit (a sqitch change, a Liquibase author:id) starts there; others
+        # (timestamps, numbers) compare in natural order.
+        named_unit = lint_from is not None and any(unit.version == lint_from for unit in history.units)
+        reached = lint_from is None
         for unit in history.units:
-            reached = reached or natural_key(unit.version) >= natural_key(self.chain.lint_from or "")
+            if named_unit:
+                reached = reached or unit.version == lint_from
+            else:
+                reached = reached or natural_key(unit.version) >= natural_key(lint_from or "")
             if not reached:
                 self.quiet.update(first + index for index in unit.files)
             self._run_unit(unit, first)

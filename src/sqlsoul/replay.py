@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -45,6 +46,8 @@ _MAX_IDENTIFIER_BYTES = 63  # NAMEDATALEN - 1
 _COLUMN_COMMANDS = frozenset(
     {"AT_AddColumn", "AT_DropColumn", "AT_AlterColumnType", "AT_SetNotNull", "AT_DropNotNull", "AT_ColumnDefault"}
 )
+# PostgreSQL 18 names NOT NULL constraints table_column_not_null, numbered on a clash.
+_NOT_NULL_NAME = re.compile(r"_not_null\d*$")
 _SERIAL_TYPES = frozenset({"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"})
 
 
@@ -93,6 +96,10 @@ def constant_text(expression: Node | None) -> str | None:
             return constant["sval"].get("sval", "")
         if "ival" in constant:
             return str(constant["ival"].get("ival", 0))
+        if "fval" in constant:
+            return constant["fval"].get("fval")
+        if "boolval" in constant:
+            return "true" if constant["boolval"].get("boolval") else "false"
         return None
     return None
 
@@ -191,7 +198,8 @@ class Replayer:
         elif contype == "CONSTR_NULL":
             column.not_null = False
         elif contype == "CONSTR_DEFAULT":
-            column.has_default = True
+            # DEFAULT NULL is no default: PostgreSQL stores no default for a null constant.
+            column.has_default = not _is_null(constraint.get("raw_expr"))
             column.default = constant_text(constraint.get("raw_expr"))
         elif contype in ("CONSTR_IDENTITY", "CONSTR_GENERATED"):
             column.has_default = True
@@ -409,7 +417,7 @@ class Replayer:
         elif subtype == "AT_DropNotNull" and column is not None:
             column.not_null = False
         elif subtype == "AT_ColumnDefault" and column is not None:
-            column.has_default = bool(definition)
+            column.has_default = bool(definition) and not _is_null(definition)
             column.default = constant_text(definition) if definition else None
         elif subtype in ("AT_AddConstraint", "AT_AddIndexConstraint") and "Constraint" in definition:
             self._add_table_constraint(table, definition["Constraint"], site)
@@ -419,7 +427,7 @@ class Replayer:
                     constraint.validated = True
         elif subtype == "AT_DropConstraint":
             # NOT NULL constraints have names too (PostgreSQL 18), but the model keeps them as a flag.
-            modelled = not (name or "").endswith("_not_null")
+            modelled = not _NOT_NULL_NAME.search(name or "")
             if modelled and not command.get("missing_ok") and table.columns_known and all(c.name != name for c in table.constraints):
                 self._missing(f"constraint {name} on {table.name}")
             table.constraints = [c for c in table.constraints if c.name != name]
@@ -465,9 +473,9 @@ class Replayer:
             return
         if rename_type == "OBJECT_TABLE":
             self._move_table(table, (table.schema, new_name))
-        elif rename_type == "OBJECT_COLUMN" and node.get("subname") in table.columns:
+        elif rename_type == "OBJECT_COLUMN" and (node.get("subname") in table.columns or not table.columns_known):
             for renamed in (table, *(self._descendants(table) if relation.get("inh", False) else ())):
-                if node["subname"] in renamed.columns:
+                if node["subname"] in renamed.columns or not renamed.columns_known:
                     _rename_column(renamed, node["subname"], new_name)
         elif rename_type == "OBJECT_TABCONSTRAINT":
             for constraint in table.constraints:
@@ -575,7 +583,7 @@ class Replayer:
         """Drop the foreign keys that point at `target` and that `affected` selects (CASCADE)."""
         # One flat pass to find the few tables concerned; only their lists are rebuilt.
         concerned = {id(other): other for other in self.catalog.tables.values() for c in other.constraints
-                     if c.references == target}
+                     if c.references == target and c.kind is ConstraintKind.FOREIGN_KEY and affected(c)}
         for other in self._writable(concerned.values()):
             other.constraints = [
                 c for c in other.constraints
@@ -636,6 +644,7 @@ class Replayer:
         values = list(self.catalog.enums[key])
         if node.get("oldVal"):
             values = [node["newVal"] if value == node["oldVal"] else value for value in values]
+            self._rename_enum_defaults(key, node["oldVal"], node["newVal"])
         elif node.get("newVal") and node["newVal"] not in values:
             neighbor = node.get("newValNeighbor")
             if neighbor in values:  # ADD VALUE ... BEFORE / AFTER an existing label
@@ -643,6 +652,17 @@ class Replayer:
             else:
                 values.append(node["newVal"])
         self.catalog.enums[key] = tuple(values)
+
+    def _rename_enum_defaults(self, key: QualifiedName, old: str, new: str) -> None:
+        """A default that is the renamed value follows it (PostgreSQL stores the value, not its label)."""
+        def uses(column: Column) -> bool:
+            return (column.default == old and column.type is not None and column.type.name == key[1]
+                    and column.type.schema in (None, key[0]))
+        concerned = [table for table in self.catalog.tables.values() if any(uses(c) for c in table.columns.values())]
+        for table in self._writable(concerned):
+            for column in table.columns.values():
+                if uses(column):
+                    column.default = new
 
     def _create_domain(self, node: Node, site: _Site) -> None:
         has_check = any(
@@ -792,6 +812,13 @@ def _figure_name_strength(expression: Node | None) -> tuple[str | None, int]:
     return None, 0
 
 
+def _is_null(expression: Node | None) -> bool:
+    """Whether an expression is the null constant (looking through casts)."""
+    while expression and "TypeCast" in expression:
+        expression = expression["TypeCast"].get("arg")
+    return bool(expression) and bool(expression.get("A_Const", {}).get("isnull"))  # type: ignore[union-attr]
+
+
 def _inherited(column: Column) -> Column:
     """A copy of a column for a table that takes it from another (LIKE, PARTITION OF, INHERITS)."""
     return Column(column.name, column.type, column.not_null, column.default, column.has_default)
@@ -806,7 +833,8 @@ def _drop_column(table: Table, name: str) -> None:
 
 def _rename_column(table: Table, old: str, new: str) -> None:
     table.columns = {(new if key == old else key): column for key, column in table.columns.items()}
-    table.columns[new].name = new
+    if new in table.columns:  # else a column of a table whose columns are not known: its keys still follow
+        table.columns[new].name = new
     for constraint in table.constraints:
         constraint.columns = tuple(new if c == old else c for c in constraint.columns)
     for index in table.indexes:

@@ -12,5 +12,8 @@ def builtin_rules() -> list[type[Rule]]:
     from sqlsoul.rules.design.text_for_structured_data import TextForStructuredData
     from sqlsoul.rules.design.unchecked_status_column import UncheckedStatusColumn
     from sqlsoul.rules.meta import META_RULES
+    from sqlsoul.rules.migration.destructive_migration import DestructiveMigration
+    from sqlsoul.rules.migration.irreversible_migration import IrreversibleMigration
 
-    return [MissingForeignKey, UncheckedStatusColumn, DenormalizedUserField, TextForStructuredData, *META_RULES]
+    return [MissingForeignKey, UncheckedStatusColumn, DenormalizedUserField, TextForStructuredData,
+            IrreversibleMigration, DestructiveMigration, *META_RULES]

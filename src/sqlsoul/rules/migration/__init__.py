@@ -1,0 +1,1 @@
+"""Rules that judge a migration as a whole: its down, what it destroys."""
