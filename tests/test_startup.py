@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
+# The command's own `main` (the console script's `run` ends the process without returning).
 PROBE = """
-import json, runpy, sys
+import json, sys
 sys.argv = ["sqlsoul", *json.loads(sys.argv[1])]
+from sqlsoul.cli import main
 try:
-    runpy.run_module("sqlsoul", run_name="__main__")
+    main()
 except SystemExit:
     pass
 print("\\nMODULES " + json.dumps(sorted(sys.modules)), file=sys.stderr)

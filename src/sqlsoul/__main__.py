@@ -1,3 +1,3 @@
-from sqlsoul.cli import main
+from sqlsoul.cli import run
 
-main()
+run()

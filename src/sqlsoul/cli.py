@@ -276,3 +276,19 @@ def init(target: str, force: bool, debug: bool) -> None:
     except OSError as error:
         raise UsageProblem(f"cannot write {target}: {error.strerror or error}") from None
     click.echo(f"wrote {target}", err=True)
+
+
+def run() -> None:
+    """The `sqlsoul` command: `main`, then an exit that skips freeing the run's objects one by one
+    (a large history leaves millions; the operating system reclaims them at once, 50 ms sooner)."""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as stop:
+        code = stop.code
+    if isinstance(code, str):
+        click.echo(code, err=True)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code if isinstance(code, int) else 0)

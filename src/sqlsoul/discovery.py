@@ -183,18 +183,19 @@ def _chains(folders: dict[Path, _Folder], root: Path, exclude: list[str], settin
 def _history(folder: _Folder, root: Path, settings: HistorySettings, sources: SourceCache) -> History:
     from sqlsoul import layouts  # the layouts are needed only once files are found
 
-    files = sorted(folder.files.values(), key=lambda item: path_key(_relative(item, folder.path)))
-    names = [_relative(item, folder.path) for item in files]
+    prefix = str(folder.path) + os.sep
+    named = sorted(
+        ((path_key(name), name, item) for identity, item in folder.files.items()
+         for name in [str(identity).removeprefix(prefix).replace(os.sep, "/")]),
+        key=lambda entry: entry[0],
+    )
+    files = [item for _, _, item in named]
+    names = [name for _, name, _ in named]
     relative_folder = root_relative(folder.path, root)
     layout = next(
         (name for pattern, name in settings.layouts if fnmatchcase(relative_folder, pattern.rstrip("/"))), None
     ) or layouts.detect(folder.path, names, sources)
     return layouts.build(layout, folder.path, files, names, sources, settings.options)
-
-
-def _relative(item: InputFile, folder: Path) -> str:
-    assert item.path is not None
-    return Path(os.path.relpath(os.path.abspath(item.path), folder)).as_posix()
 
 
 def _identity(path: Path) -> Path:

@@ -208,7 +208,12 @@ class _ChainRun:
         self.result = result
         self.catalog = Catalog()
         self.replayer = Replayer(self.catalog)
+        # One replayer for every down, each time on that unit's snapshot (a replayer refers to
+        # itself through its handlers: one per unit would be garbage only the cyclic GC frees).
+        self.down_replayer = Replayer(Catalog(), known=self.replayer.known)
         self.files: list[_FileState] = []
+        self.sources: list[SourceFile | None] = []  # by file index, kept in step with self.files
+        self.reporters: list[Reporter | None] = []
         self.quiet: set[int] = set()  # files whose findings are never shown (base schema, before lint_from)
         self.partners: list[set[int]] = []  # the files of each unit whose up and down are apart
 
@@ -222,10 +227,8 @@ class _ChainRun:
             self._run_history(history)
         history_rules = self.linter.history_rules
         if history_rules:
-            sources = [state.source for state in self.files]
-            reporters = [state.reporter for state in self.files]
             for rule in history_rules:
-                rule.check_history(HistoryContext(rule, self.catalog, sources, self.linter.settings, reporters))  # type: ignore[arg-type]
+                rule.check_history(HistoryContext(rule, self.catalog, self.sources, self.linter.settings, self.reporters))  # type: ignore[arg-type]
         self._finish()
 
     # --- files ---------------------------------------------------------------------------------
@@ -249,16 +252,26 @@ class _ChainRun:
                     Span(read.invalid_at, read.invalid_at + 3),
                     "file is not valid UTF-8; invalid bytes were read as U+FFFD. Save it as UTF-8",
                 )
+        self.sources.append(state.source)
+        self.reporters.append(state.reporter)
+        return len(self.files) - 1
+
+    def _parsed(self, state: _FileState) -> ParsedFile | None:
+        """The file's statements, parsed when a unit first needs them: only the trees of the
+        migration at hand are alive at once, not those of the whole history."""
+        if state.parsed is None and state.source is not None and state.reporter is not None:
             state.parsed = parse(state.source)
             for failure in state.parsed.failures:
                 state.reporter.add(PARSE_ERROR, failure.span, f"cannot parse: {failure.message}")
             self.result.statements += len(state.parsed.statements)
-        return len(self.files) - 1
+        return state.parsed
 
     def _statements(self, index: int, start: int = 0, end: int | None = None) -> list[Statement]:
-        parsed = self.files[index].parsed
+        parsed = self._parsed(self.files[index])
         if parsed is None:
             return []
+        if start == 0 and end is None:
+            return parsed.statements  # the whole file, as most layouts have it
         return [s for s in parsed.statements if start <= s.span.start and (end is None or s.span.start < end)]
 
     # --- units ---------------------------------------------------------------------------------
@@ -284,6 +297,10 @@ class _ChainRun:
             if not reached:
                 self.quiet.update(first + index for index in unit.files)
             self._run_unit(unit, first)
+        for state in self.files[first:]:  # files no unit ran (verify scripts, strays) still get parsed
+            parsed = self._parsed(state)
+            for statement in parsed.statements if parsed else ():
+                statement.node = {}
 
     def _run_unit(self, unit: Unit, first: int) -> None:
         if len(unit.files) > 1:
@@ -304,18 +321,17 @@ class _ChainRun:
             # The down runs against the state after the up, on a snapshot: the history goes on from
             # the up's result, as the framework's next migration would.
             after_down = self.catalog.snapshot()
-            down_replayer = Replayer(after_down, known=self.replayer.known)
+            self.down_replayer.catalog = after_down
             for index, statement in down:
                 self._check(after_down, index, statement)
-                problem = self._replay(down_replayer, index, statement)
+                problem = self._replay(self.down_replayer, index, statement)
                 if problem:
                     problems.append((index, statement, problem))
         for rule in unit_rules:
             rule.check_unit(
                 UnitContext(
                     rule, unit, up, down, before, self.catalog, after_down, problems,
-                    [state.source for state in self.files], self.linter.settings,
-                    [state.reporter for state in self.files],
+                    self.sources, self.linter.settings, self.reporters,
                 )
             )
         for _, statement in (*up, *down):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import count
+from operator import attrgetter
 from typing import Any
 
 from sqlsoul.findings import Span
@@ -132,8 +133,16 @@ class Table:
 
 
 def _copy(item: Any) -> Any:
+    # Not dataclasses.replace (it validates every field): a plain field-by-field copy, fields read
+    # through one attrgetter per class.
     kind = type(item)
-    return kind(*(getattr(item, name) for name in kind.__dataclass_fields__))
+    getter = _FIELD_GETTERS.get(kind)
+    if getter is None:
+        getter = _FIELD_GETTERS[kind] = attrgetter(*kind.__dataclass_fields__)
+    return kind(*getter(item))
+
+
+_FIELD_GETTERS: dict[type, Any] = {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -164,6 +164,10 @@ class Replayer:
             return None
         return self._lookup(range_var.get("schemaname"), range_var["relname"])
 
+    def _read_only(self, range_var: Node | None) -> Table | None:
+        """A table this statement only reads (a referenced or copied table): not copied for writing."""
+        return self.catalog.table(range_var.get("schemaname"), range_var["relname"]) if range_var else None
+
     def _lookup(self, schema: str | None, name: str) -> Table | None:
         table = self.catalog.table(schema, name)
         return self.catalog.writable(table) if table is not None else None
@@ -173,7 +177,7 @@ class Replayer:
         return [self.catalog.writable(table) for table in chosen]
 
     def _referenced(self, range_var: Node, site: _Site) -> QualifiedName:
-        table = self._table(range_var)
+        table = self._read_only(range_var)
         return table.qualified if table else self._key(range_var, site)
 
     def _add_column(self, table: Table, definition: Node, site: _Site) -> None:
@@ -314,7 +318,7 @@ class Replayer:
         if node.get("ofTypename"):
             table.columns_known = False  # columns come from a composite type we do not model
         for parent_var in parent_vars:  # a partition or an inheriting table starts with its parents' columns
-            parent = self._table(parent_var)
+            parent = self._read_only(parent_var)
             if parent is None or not parent.columns_known:
                 table.columns_known = False
             else:
@@ -329,7 +333,7 @@ class Replayer:
                 self._copy_like(table, element["TableLikeClause"])
 
     def _copy_like(self, table: Table, clause: Node) -> None:
-        source = self._table(clause.get("relation"))
+        source = self._read_only(clause.get("relation"))
         if source is None or not source.columns_known:
             table.columns_known = False
             return
