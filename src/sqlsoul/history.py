@@ -55,6 +55,11 @@ class Unit:
     down: list[Part] | None  # None: this layout keeps no down for the unit; []: the down is missing
     transaction: TransactionMode = TransactionMode.TRANSACTION
     repeatable: bool = False  # Flyway R__ scripts: rerun whenever they change, after the versioned ones
+    label: str = ""  # how messages name the unit, as its framework would (default: version_title)
+
+    @property
+    def name(self) -> str:
+        return self.label or f"{self.version}_{self.title}"
 
     @property
     def files(self) -> set[int]:

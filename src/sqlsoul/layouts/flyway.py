@@ -127,7 +127,9 @@ def build(folder: Path, files: list[InputFile], names: list[str], loader: Loader
             down = []  # the folder uses undo scripts, this migration has none: irreversible
         else:
             down = None
-        history.units.append(Unit(version, title, [Part(index)], down, _transaction(item, loader)))
+        history.units.append(
+            Unit(version, title, [Part(index)], down, _transaction(item, loader), label=f"V{version}__{title}")
+        )
 
     for key, entries in undo.items():
         for position, (version, _title, index) in enumerate(entries):
@@ -153,7 +155,9 @@ def build(folder: Path, files: list[InputFile], names: list[str], loader: Loader
             )
         described.setdefault(description, _basename(names[index]))
         item = history.files[index].input
-        history.units.append(Unit(f"R__{title}", title, [Part(index)], None, _transaction(item, loader), repeatable=True))
+        history.units.append(
+            Unit(f"R__{title}", title, [Part(index)], None, _transaction(item, loader), repeatable=True, label=f"R__{title}")
+        )
     return history
 
 

@@ -183,7 +183,9 @@ def build(folder: Path, files: list[InputFile], names: list[str], loader: Loader
         else:  # a raw SQL changelog: one changeset, the whole file, in a transaction
             index = history.add_file(item)
             down = None if options.partner_not_expected(item) else []
-            history.units.append(Unit("includeAll:raw", name, [Part(index)], down, TransactionMode.TRANSACTION))
+            history.units.append(
+                Unit("includeAll:raw", name, [Part(index)], down, TransactionMode.TRANSACTION, label=f"raw changeset {name}")
+            )
     return history
 
 
@@ -216,6 +218,7 @@ def _build_formatted(history: History, item: InputFile, name: str, data: bytes, 
         unit = Unit(
             f"{changeset.author}:{changeset.id}", name, _up(index, changeset, data),
             None if down is None else [Part(index, start, end) for start, end in down], mode,
+            label=f"changeset {changeset.author}:{changeset.id} ({name})",
         )
         units.append((changeset, unit))
     # A rollback that names another changeset of the file rolls back with that changeset's SQL.

@@ -115,7 +115,9 @@ def build(folder: Path, files: list[InputFile], names: list[str], loader: Loader
             down: list[Part] | None = [Part(revert)]
         else:  # a missing revert is irreversible-migration's finding, unless known and accepted
             down = None if options.partner_not_expected(history.files[deploy].input) else []
-        history.units.append(Unit(version, entry.note or entry.name, [Part(deploy)], down, TransactionMode.AUTOCOMMIT))
+        history.units.append(
+            Unit(version, entry.note or entry.name, [Part(deploy)], down, TransactionMode.AUTOCOMMIT, label=f"change {version}")
+        )
 
     for name, item in by_name.items():
         if name in indexes:

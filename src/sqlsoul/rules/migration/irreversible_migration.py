@@ -66,7 +66,7 @@ class IrreversibleMigration(Rule):
             return  # the layout keeps no downs (a plain folder, Flyway without undo)
         if not ctx.up or all(_data_only(statement) or statement.kind == "DoStmt" for _, statement in ctx.up):
             return  # nothing to undo in the schema (what a DO block does is not known: no judgement)
-        name = f"{ctx.unit.version}_{ctx.unit.title}"
+        name = ctx.unit.name
         if all(_data_only(statement) for _, statement in ctx.down):
             if not self.options["report_missing_down"]:
                 return
