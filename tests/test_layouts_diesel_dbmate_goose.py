@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 
 from sqlsoul.discovery import HistorySettings, discover
-from sqlsoul.engine import Linter, LintResult, LintSettings, UnitContext
-from sqlsoul.findings import Severity, Span
+from sqlsoul.engine import LintResult
 from sqlsoul.history import Chain, History, LayoutOptions, Unit
-from sqlsoul.registry import Registry, load_registry
-from sqlsoul.rules.base import Rule, RuleMeta
 
+from layout_probe import lint as probe_lint
+from layout_probe import others, placed
 from conftest import REPO, SHARED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
@@ -26,25 +25,6 @@ HATCHET = CORPORA / "hatchet" / "cmd" / "hatchet-migrate" / "migrate" / "migrati
 SUPABASE = CORPORA / "supabase-postgres" / "migrations" / "db"
 
 
-class UnitProbe(Rule):
-    """Test-only unit rule: one note per statement, saying which unit runs it, on which side, how."""
-
-    meta = RuleMeta(code="TST001", name="unit-probe", category="test", severity=Severity.NOTE, enabled=True,
-                    summary="where each statement runs")
-    scope = "unit"
-
-    def check_unit(self, ctx: UnitContext) -> None:
-        for side, statements in (("up", ctx.up), ("down", ctx.down)):
-            for file, statement in statements:
-                ctx.report(file, Span(statement.span.start, statement.span.start),
-                           f"{ctx.unit.version} {side} {ctx.unit.transaction.value} {statement.kind}", statement=statement.index)
-
-
-def probe_registry() -> Registry:
-    base = load_registry(plugins=False)
-    return Registry({**base.rules, "TST001": UnitProbe}, {**base.names, "unit-probe": "TST001"})
-
-
 # The probe, what the layouts report, and one design rule that points at a column; rules that judge
 # units (irreversible-migration, say) have tests of their own.
 ENABLED = ("unit-probe", "duplicate-migration-version", "unpaired-migration", "parse-error", "invalid-encoding",
@@ -52,18 +32,7 @@ ENABLED = ("unit-probe", "duplicate-migration-version", "unpaired-migration", "p
 
 
 def lint(chains: list[Chain]) -> LintResult:
-    registry = probe_registry()
-    enabled = {registry.names[name] for name in ENABLED}
-    return Linter(registry, LintSettings(enabled=enabled)).lint(chains)
-
-
-def placed(result: LintResult) -> list[tuple[str, int, int, str]]:
-    """Where each statement runs, as the probe reports it: (file, line, column, unit side mode kind)."""
-    return [(f.root_path, f.line, f.column, f.message) for f in result.findings if f.code == "TST001"]
-
-
-def others(result: LintResult) -> list[tuple[str, str, int, int]]:
-    return [(f.rule, f.root_path, f.line, f.column) for f in result.findings if f.code != "TST001"]
+    return probe_lint(chains, ENABLED)
 
 
 def only_history(chains: list[Chain]) -> History:

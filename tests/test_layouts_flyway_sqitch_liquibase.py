@@ -13,13 +13,11 @@ from pathlib import Path
 import pytest
 
 from sqlsoul.discovery import HistorySettings, discover
-from sqlsoul.engine import Linter, LintResult, LintSettings, UnitContext
-from sqlsoul.findings import Severity, Span
+from sqlsoul.engine import LintResult
 from sqlsoul.history import Chain, History, LayoutOptions, Unit
 from sqlsoul.layouts import flyway
-from sqlsoul.registry import Registry, load_registry
-from sqlsoul.rules.base import Rule, RuleMeta
 
+from layout_probe import lint, others, placed
 from conftest import REPO, SHARED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
@@ -30,35 +28,6 @@ CORPORA = SHARED / "corpora"
 MARQUEZ = CORPORA / "marquez" / "api" / "src" / "main" / "resources" / "marquez" / "db" / "migration"
 NZ_BUILDINGS = CORPORA / "nz-buildings" / "db" / "sql"
 PAY_LEDGER = CORPORA / "pay-ledger" / "src" / "main" / "resources" / "migrations"
-
-
-class WhereItRuns(Rule):
-    """Test-only unit rule: a note at each statement saying which unit runs it, on which side, how."""
-
-    meta = RuleMeta(code="TST002", name="where-it-runs", category="test", severity=Severity.NOTE, enabled=True,
-                    summary="where each statement runs")
-    scope = "unit"
-
-    def check_unit(self, ctx: UnitContext) -> None:
-        for side, statements in (("up", ctx.up), ("down", ctx.down)):
-            for file, statement in statements:
-                ctx.report(file, Span(statement.span.start, statement.span.start),
-                           f"{ctx.unit.version} {side} {ctx.unit.transaction.value} {statement.kind}", statement=statement.index)
-
-
-def lint(chains: list[Chain]) -> LintResult:
-    base = load_registry(plugins=False)
-    registry = Registry({**base.rules, "TST002": WhereItRuns}, {**base.names, "where-it-runs": "TST002"})
-    return Linter(registry, LintSettings(enabled=set(registry.rules))).lint(chains)
-
-
-def placed(result: LintResult) -> list[tuple[str, int, int, str]]:
-    """(file, line, column, "unit side mode kind") of each statement a unit runs."""
-    return [(f.root_path, f.line, f.column, f.message) for f in result.findings if f.code == "TST002"]
-
-
-def others(result: LintResult) -> list[tuple[str, str, int, int]]:
-    return [(f.rule, f.root_path, f.line, f.column) for f in result.findings if f.code != "TST002"]
 
 
 def parse_errors(result: LintResult) -> list[tuple[str, int, int]]:

@@ -1,0 +1,48 @@
+"""A test-only unit rule that says where each statement runs, for the layout tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlsoul.engine import Linter, LintResult, LintSettings, UnitContext
+from sqlsoul.findings import Severity, Span
+from sqlsoul.history import Chain
+from sqlsoul.registry import Registry, load_registry
+from sqlsoul.rules.base import Rule, RuleMeta
+
+PROBE_CODE = "TST001"
+
+
+class UnitProbe(Rule):
+    """One note per statement: which unit runs it, on which side, in which transaction mode."""
+
+    meta = RuleMeta(code=PROBE_CODE, name="unit-probe", category="test", severity=Severity.NOTE, enabled=True,
+                    summary="where each statement runs")
+    scope = "unit"
+
+    def check_unit(self, ctx: UnitContext) -> None:
+        for side, statements in (("up", ctx.up), ("down", ctx.down)):
+            for file, statement in statements:
+                ctx.report(file, Span(statement.span.start, statement.span.start),
+                           f"{ctx.unit.version} {side} {ctx.unit.transaction.value} {statement.kind}", statement=statement.index)
+
+
+def probe_registry() -> Registry:
+    base = load_registry(plugins=False)
+    return Registry({**base.rules, PROBE_CODE: UnitProbe}, {**base.names, "unit-probe": PROBE_CODE})
+
+
+def lint(chains: list[Chain], enabled: Iterable[str] | None = None) -> LintResult:
+    """Lint with the probe and the named rules (every rule when None)."""
+    registry = probe_registry()
+    codes = set(registry.rules) if enabled is None else {registry.names[name] for name in enabled}
+    return Linter(registry, LintSettings(enabled=codes)).lint(chains)
+
+
+def placed(result: LintResult) -> list[tuple[str, int, int, str]]:
+    """Where each statement runs, as the probe reports it: (file, line, column, "unit side mode kind")."""
+    return [(f.root_path, f.line, f.column, f.message) for f in result.findings if f.code == PROBE_CODE]
+
+
+def others(result: LintResult) -> list[tuple[str, str, int, int]]:
+    return [(f.rule, f.root_path, f.line, f.column) for f in result.findings if f.code != PROBE_CODE]
