@@ -281,7 +281,10 @@ def test_init_config_loads_back_as_the_defaults(tmp_path: Path, registry: Regist
 def test_init_config_has_every_key_and_option_each_explained(registry: Registry) -> None:
     text = render_default_config(registry)
     data = YAML(typ="rt").load(text)
-    assert list(data) == ["select", "ignore", "fail_on", "pg_version", "exclude", "severity", "per_path_ignores", "rules"]
+    assert list(data) == [
+        "select", "ignore", "fail_on", "pg_version", "exclude", "severity", "per_path_ignores", "history", "base_schema",
+        "lint_from", "layouts", "assume_in_transaction", "multi_statement", "require_down", "ignore_unpaired", "rules",
+    ]
     assert {name: set(options) for name, options in data["rules"].items()} == {
         rule.meta.name: set(rule.meta.options) for rule in registry.rules.values() if rule.meta.options
     }

@@ -225,3 +225,134 @@ def test_readme_pre_commit_snippet_names_the_hook() -> None:
     hooks = YAML(typ="safe").load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert repo["repo"] == "https://github.com/sqlsoul/sqlsoul"
     assert [hook["id"] for hook in repo["hooks"]] == [hook["id"] for hook in hooks] == ["sqlsoul"]
+
+
+def test_readme_rules_table_rows_come_from_the_registry(registry: Registry) -> None:
+    # Same columns as docs/rules/index.md (less `default`), links to the generated pages.
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    for rule in registry.rules.values():
+        meta = rule.meta
+        row = (f"| {meta.code} | [{meta.name}](docs/rules/{doc_filename(meta)}) | {meta.category} | "
+               f"{meta.severity.label} | {meta.summary} |\n")
+        assert row in text, f"README.md: the rules table lacks or misstates\n{row}"
+
+
+def _readme_blocks(language: str) -> list[str]:
+    """Every fenced block of README.md in this language; a block indented in a list item is unindented."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    found = re.findall(rf"^( *)```{language}\n(.*?)^\1```$", text, re.DOTALL | re.MULTILINE)
+    return ["".join(line[len(indent):] for line in body.splitlines(keepends=True)) for indent, body in found]
+
+
+def test_readme_config_snippets_are_valid_configs(tmp_path, registry: Registry) -> None:
+    from sqlsoul.config import load_config
+
+    snippets = [block for block in _readme_blocks("yaml") if block.startswith("# .sqlsoul.yaml\n")]
+    assert len(snippets) >= 4  # the Configuration example and the history ones
+    for number, snippet in enumerate(snippets):
+        path = tmp_path / f"{number}.yaml"
+        path.write_text(snippet, encoding="utf-8")
+        load_config(path, registry)  # raises ConfigError on any unknown key or bad value
+    toml = [block for block in _readme_blocks("toml") if block.startswith("[tool.sqlsoul]\n")]
+    for number, snippet in enumerate(toml):
+        path = tmp_path / f"{number}.toml"
+        path.write_text(snippet, encoding="utf-8")
+        load_config(path, registry)
+
+
+def _history_snippet(key: str) -> str:
+    [snippet] = [block for block in _readme_blocks("yaml") if block.startswith("# .sqlsoul.yaml\n") and re.search(rf"^ *{key}:", block, re.MULTILINE)]
+    return snippet
+
+
+def _lint_project(root, *args: str) -> list[tuple[str, str, int, int]]:
+    result = subprocess.run(
+        [sys.executable, "-m", "sqlsoul", "lint", "--no-plugins", "--format", "json", "--quiet", *args],
+        cwd=root, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    return sorted((f["path"], f["code"], f["line"], f["column"]) for f in json.loads(result.stdout)["findings"])
+
+
+def _write(root, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+
+
+def test_readme_history_config_does_what_it_says(tmp_path) -> None:
+    # `history`, `base_schema`, `lint_from` and `layouts` as the README's snippet sets them.
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path, {
+        "db/schema.sql": "CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);\n",
+        "db/bootstrap/001_roles.sql": "CREATE TABLE roles (id bigint PRIMARY KEY, name text NOT NULL UNIQUE);\n",
+        "db/migrations/20231201000000_create_teams.up.sql": "CREATE TABLE teams (id bigint PRIMARY KEY, status text);\n",
+        "db/migrations/20231201000000_create_teams.down.sql": "DROP TABLE teams;\n",
+        "db/migrations/20240115000000_create_members.up.sql":
+            "CREATE TABLE members (\n    id bigint PRIMARY KEY,\n    account_id bigint NOT NULL,\n    role_id bigint NOT NULL\n);\n",
+        "db/migrations/20240115000000_create_members.down.sql": "DROP TABLE members;\n",
+        "db/seeds/1_roles.up.sql": "INSERT INTO roles (id, name) VALUES (1, 'admin');\n",
+        "db/seeds/2_demo_teams.up.sql": "CREATE TABLE demo_teams (id bigint PRIMARY KEY);\n",
+    })
+    teams = ("db/migrations/20231201000000_create_teams.up.sql", "SS102", 1, 44)
+    # Without it: accounts and roles are unknown, teams is reported, and the seeds look like
+    # golang-migrate files without downs.
+    assert _lint_project(tmp_path, "db") == [teams, ("db/seeds/2_demo_teams.up.sql", "SS301", 1, 1)]
+    (tmp_path / ".sqlsoul.yaml").write_text(_history_snippet("history"), encoding="utf-8")
+    members = [("db/migrations/20240115000000_create_members.up.sql", "SS101", line, 5) for line in (3, 4)]
+    assert _lint_project(tmp_path, "db") == members
+    assert _lint_project(tmp_path, "db/migrations") == members  # db/bootstrap is replayed first, silently
+    assert _lint_project(tmp_path, "--from", "2023", "db/migrations") == [teams, *members]
+
+
+def test_readme_ignore_unpaired_example_does_what_it_says(tmp_path) -> None:
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path, {
+        "db/migrations/1510262030_initial_schema.up.sql": "CREATE TABLE resources (id serial PRIMARY KEY, name text NOT NULL);\n",
+        "db/migrations/1510262030_initial_schema.down.sql": "DROP TABLE resources;\n",
+        "db/migrations/1537546150_global_resource_version_history.up.sql":
+            "CREATE TABLE resource_versions (id serial PRIMARY KEY, resource_id integer NOT NULL REFERENCES resources (id));\n",
+        "db/migrations/1537546150_global_resource_version_history.down.go": "package migrations\n",
+        "db/migrations/1538688835_create_job_combinations.up.go": "package migrations\n",
+        "db/migrations/1538688835_create_job_combinations.down.sql": "DROP TABLE job_combinations;\n",
+    })
+    assert _lint_project(tmp_path, "db/migrations") == [
+        ("db/migrations/1537546150_global_resource_version_history.up.sql", "SS301", 1, 1),
+        ("db/migrations/1538688835_create_job_combinations.down.sql", "SS304", 1, 1),
+    ]
+    (tmp_path / ".sqlsoul.yaml").write_text(_history_snippet("ignore_unpaired"), encoding="utf-8")
+    assert _lint_project(tmp_path, "db/migrations") == []
+
+
+def test_readme_forward_only_example_keeps_the_downs_that_exist_checked(tmp_path) -> None:
+    # Without a down (000006) and with a down that changes nothing (000005's enum value): not reported;
+    # 000004's down, which exists and forgets a column, still is.
+    config = tmp_path / "forward-only.yaml"
+    config.write_text(_history_snippet("report_missing_down"), encoding="utf-8")
+    findings = _lint_project(REPO, "--config", str(config), "examples/migrations")
+    assert [(path.split("/")[-1], code) for path, code, _, _ in findings] == [
+        ("000004_add_order_tracking.up.sql", "SS301"),
+        ("000007_drop_customer_fax.up.sql", "SS302"),
+        ("000008_add_product_weight.up.sql", "SS303"),
+        ("000008_create_shipments.up.sql", "SS303"),
+        ("000009_add_gift_wrap.down.sql", "SS304"),
+    ]
+
+
+def test_readme_named_down_sample_is_what_the_tool_prints() -> None:
+    command, *sample = _readme_block("$ sqlsoul lint examples/migrations/000004_add_order_tracking.down.sql").splitlines()
+    result = subprocess.run(
+        [sys.executable, "-m", "sqlsoul", *command.split()[2:], "--no-plugins", "--no-color"],
+        cwd=REPO, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("  help: ")]
+    assert lines[: len(sample)] == sample, f"README sample is stale; the output now is:\n{result.stdout}"
+
+
+def test_readme_from_example_reports_what_it_says() -> None:
+    [line] = [line for block in _readme_blocks("sh") for line in block.splitlines() if line.startswith("sqlsoul lint --from ")]
+    command, comment = line.split("#", 1)
+    shown, total = map(int, re.search(r"(\d+) findings, not (\d+)", comment).groups())
+    assert len(_lint_project(REPO, *command.split()[2:])) == shown
+    assert len(_lint_project(REPO, *command.split()[-1:])) == total

@@ -119,7 +119,9 @@ def logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
 def test_logs_cover_what_they_claim(logs: dict[str, Path]) -> None:
     loaded = {name: json.loads(path.read_text(encoding="utf-8")) for name, path in logs.items()}
     example_codes = {result["ruleId"] for result in the_run(loaded["examples"])["results"]}
-    assert example_codes == {"SS101", "SS102", "SS103", "SS104", "SS900", "SS901", "SS903", "SS904"}
+    assert example_codes == {
+        "SS101", "SS102", "SS103", "SS104", "SS301", "SS302", "SS303", "SS304", "SS900", "SS901", "SS903", "SS904"
+    }
     uris = {location(result)["artifactLocation"]["uri"] for result in the_run(loaded["non-ascii"])["results"]}
     assert uris == {"db%20migrations/001_caf%C3%A9%20%231%20%5B%C3%BC%5D.sql", "db%20migrations/002_%C3%A9v%C3%A9nements.sql"}
     assert the_run(loaded["empty"])["results"] == []

@@ -1,6 +1,6 @@
 -- Web shop done right, migration 1: customers, their addresses, products.
--- Everything lives in the "shop" schema so that linting examples/ (bad/ and good/
--- replayed as one history) keeps the two apps apart.
+-- Everything lives in the "shop" schema: sqlsoul follows schema-qualified names through
+-- the whole history (this folder is a history of its own, apart from bad/ and migrations/).
 
 CREATE SCHEMA shop;
 

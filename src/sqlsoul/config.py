@@ -308,8 +308,10 @@ class _Checker:
             handler((str(key),), value)
         return config
 
-    def text(self, keys: tuple[str, ...], value: Any) -> str:
+    def text(self, keys: tuple[str, ...], value: Any) -> str | None:
         # A version such as 20240101 is written without quotes: take numbers as their text.
+        if value is None:
+            return None
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise self.fail(keys, f"expected a string, got {value!r}")
         return str(value)

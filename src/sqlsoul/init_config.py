@@ -40,6 +40,19 @@ def render_default_config(registry: Registry) -> str:
     config.yaml_set_comment_before_after_key(
         "per_path_ignores", before="\nRules to skip under some paths, e.g. \"legacy/**\": [text-for-structured-data]"
     )
+    history_keys = (
+        ("history", _flow([]), "Folders replayed as one history, in this order (e.g. [db/init, db/migrations])."),
+        ("base_schema", None, "A schema dump replayed before each history (squashed histories)."),
+        ("lint_from", None, "Migrations before this version have run: replay them, report nothing in them."),
+        ("layouts", CommentedMap(), "Force a folder's layout, e.g. db/scripts: plain (detected otherwise)."),
+        ("assume_in_transaction", False, "Plain folders: the runner wraps each file in a transaction."),
+        ("multi_statement", False, "golang-migrate's x-multi-statement: each statement runs on its own."),
+        ("require_down", False, "Flyway: expect an undo (U) script for every migration."),
+        ("ignore_unpaired", _flow([]), "Globs of files whose up or down lives elsewhere (written in code)."),
+    )
+    for key, default, comment in history_keys:
+        config[key] = default
+        config.yaml_set_comment_before_after_key(key, before="\n" + comment)
     options = CommentedMap()
     for rule in registry.rules.values():
         if rule.meta.options:

@@ -40,32 +40,38 @@ def detect(folder: Path, names: list[str], loader: Loader) -> bool:
 def build(folder: Path, files: list[InputFile], names: list[str], loader: Loader, options: LayoutOptions) -> History:
     history = History(NAME)
     mode = TransactionMode.AUTOCOMMIT if options.multi_statement else TransactionMode.IMPLICIT
-    pairs: dict[tuple[str, str], dict[str, int]] = {}
+    # golang-migrate pairs files by version number and direction only (source/migration.go keeps a
+    # map[version]map[direction]): titles may differ, and 1_x and 001_y are the same version 1.
+    # A dialect part (`.postgres.up.sql`) keeps each engine's files apart.
+    sides: dict[tuple[int, str], dict[str, list[tuple[int, str]]]] = {}
     for item, name in zip(files, names, strict=True):
         match = _FILE.match(name)
         assert match is not None  # detect() accepted every name
-        key = (match["version"], f"{match['title']}{'.' + match['dialect'] if match['dialect'] else ''}")
-        pairs.setdefault(key, {})[match["direction"].lower()] = history.add_file(item)
-    versions: dict[int, tuple[str, str]] = {}
-    for (version, title), sides in sorted(pairs.items(), key=lambda pair: (int(pair[0][0]), pair[0][1])):
-        first = sides.get("up", sides.get("down", 0))
-        if int(version) in versions and versions[int(version)][1] != title:
+        key = (int(match["version"]), (match["dialect"] or "").lower())
+        direction = sides.setdefault(key, {}).setdefault(match["direction"].lower(), [])
+        direction.append((history.add_file(item), f"{match['version']}_{match['title']}"))
+    for (number, _), found in sorted(sides.items()):
+        ups, downs = found.get("up", []), found.get("down", [])
+        twins = ups if len(ups) > 1 else downs if len(downs) > 1 else []
+        listed = " and ".join(dict.fromkeys(label for _, label in twins))
+        for index, _ in twins:  # on each, so that a hook given either file reports it
             history.problems.append(
-                LayoutProblem(first, 0, DUPLICATE_VERSION,
-                              f"version {version} is used twice ({versions[int(version)][1]} and {title}); "
-                              "the framework will refuse one of them")
+                LayoutProblem(index, 0, DUPLICATE_VERSION, f"version {number} is used by {listed}; golang-migrate refuses the folder")
             )
-        versions.setdefault(int(version), (version, title))
-        if "up" not in sides:
-            if not options.partner_not_expected(history.files[sides["down"]].input):
-                history.problems.append(
-                    LayoutProblem(sides["down"], 0, UNPAIRED, f"down migration without an up ({version}_{title}.up.sql)")
-                )
-            continue
-        down_index = sides.get("down")
-        if down_index is not None:
-            down: list[Part] | None = [Part(down_index)]
-        else:  # a missing down is irreversible-migration's finding, unless it is known and accepted
-            down = None if options.partner_not_expected(history.files[sides["up"]].input) else []
-        history.units.append(Unit(version, title, [Part(sides["up"])], down, mode))
+        # One up and one down pair whatever their titles; among twins, equal titles pair. Twins still
+        # run as units of their own, so that what they hold is checked.
+        pairs = [(ups[0], downs[0])] if len(ups) == 1 and len(downs) == 1 else [
+            (up, next((down for down in downs if down[1] == up[1]), None)) for up in ups
+        ]
+        paired = {down[0] for _, down in pairs if down is not None}
+        for index, label in downs:
+            if index not in paired and not options.partner_not_expected(history.files[index].input):
+                history.problems.append(LayoutProblem(index, 0, UNPAIRED, f"down migration without an up ({label})"))
+        for (up_index, label), down_entry in pairs:
+            version, _, title = label.partition("_")
+            if down_entry is not None:
+                down: list[Part] | None = [Part(down_entry[0])]
+            else:  # a missing down is irreversible-migration's finding, unless it is known and accepted
+                down = None if options.partner_not_expected(history.files[up_index].input) else []
+            history.units.append(Unit(version, title, [Part(up_index)], down, mode))
     return history

@@ -1,0 +1,5 @@
+-- Shop, migration 2, down.
+--
+-- Expected findings: none.
+
+DROP TABLE products;

@@ -1,0 +1,3 @@
+-- Shop, migration 5, down: PostgreSQL has no ALTER TYPE ... DROP VALUE, so nothing is undone here.
+--
+-- Expected findings: none in this file (irreversible-migration is reported in the up).
