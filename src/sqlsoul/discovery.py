@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlsoul.config import CONFIG_FILE, PYPROJECT, has_tool_section
 from sqlsoul.history import Chain, History, HistorySettings, InputFile, SourceCache
-from sqlsoul.ordering import SortKey, path_key
+from sqlsoul.ordering import path_key
 
 SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".venv", "venv", "build", "dist", "target", "__pycache__"})
 STDIN = "-"
@@ -209,7 +209,7 @@ def _input(path: Path, display: str, root: Path) -> InputFile:
 
 
 def _walk(top: Path, root: Path, exclude: list[str]) -> list[InputFile]:
-    found: list[tuple[tuple[tuple[SortKey, ...], str], InputFile]] = []
+    found: list[InputFile] = []  # in no particular order: each history sorts its own files
     # Resolve the top once; paths below it are joined as text (resolving each file costs more
     # than parsing it).
     base = root_relative(top, root)
@@ -229,6 +229,5 @@ def _walk(top: Path, root: Path, exclude: list[str]) -> list[InputFile]:
                 continue
             path = Path(folder, name)
             display = str(path)  # under the directory as the user named it: ../db/x.sql stays so
-            found.append((path_key(inner + name), InputFile(display, relative, path)))
-    found.sort(key=lambda pair: pair[0])
-    return [item for _, item in found]
+            found.append(InputFile(display, relative, path))
+    return found

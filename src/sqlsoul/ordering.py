@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 SortKey = tuple[tuple[int, tuple[int, ...] | str], ...]
 _NUMBER = re.compile(r"(\d+(?:\.\d+)*)")
 
 
+@cache  # file names repeat (up.sql, down.sql), and every history sorts its files
 def natural_key(text: str) -> SortKey:
     """Sort key that orders 2 before 10 (and 2 before 2.1 before 3) and compares words case-insensitively.
 
