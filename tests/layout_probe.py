@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
 from sqlsoul.engine import Linter, LintResult, LintSettings, UnitContext
 from sqlsoul.findings import Severity, Span
 from sqlsoul.history import Chain
 from sqlsoul.registry import Registry, load_registry
 from sqlsoul.rules.base import Rule, RuleMeta
+
+from conftest import REPO
 
 PROBE_CODE = "TST001"
 
@@ -46,3 +54,17 @@ def placed(result: LintResult) -> list[tuple[str, int, int, str]]:
 
 def others(result: LintResult) -> list[tuple[str, str, int, int]]:
     return [(f.rule, f.root_path, f.line, f.column) for f in result.findings if f.code != PROBE_CODE]
+
+
+def lint_corpus_from_the_command_line(folder: Path, cwd: Path) -> dict[str, Any]:
+    """`sqlsoul lint --format json <folder>` in a real process; checks it ended cleanly, returns the report."""
+    environment = dict(os.environ, NO_COLOR="1")
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), environment.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "sqlsoul", "lint", "--no-plugins", "--format", "json", str(folder)]
+    run = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300, env=environment)
+    assert run.returncode in (0, 1), run.stderr
+    assert "Traceback" not in run.stderr, run.stderr
+    report: dict[str, Any] = json.loads(run.stdout)
+    assert run.returncode == (1 if report["findings"] else 0)
+    assert report["summary"]["files"] == sum(1 for _ in folder.rglob("*.sql"))
+    return report

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +11,8 @@ from sqlsoul.engine import LintResult
 from sqlsoul.history import Chain, History, LayoutOptions, Unit
 
 from layout_probe import lint as probe_lint
-from layout_probe import others, placed
-from conftest import REPO, SHARED
+from layout_probe import lint_corpus_from_the_command_line, others, placed
+from conftest import SHARED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
 CORPORA = SHARED / "corpora"
@@ -348,13 +344,5 @@ def test_supabase_migrations_and_init_scripts_are_dbmate_folders() -> None:
 @pytest.mark.parametrize("folder", [LEMMY, HATCHET, SUPABASE], ids=["lemmy", "hatchet", "supabase"])
 def test_linting_each_corpus_from_the_command_line_finishes_without_parse_errors(folder: Path, tmp_path: Path) -> None:
     corpus(folder)
-    environment = dict(os.environ, NO_COLOR="1")
-    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), environment.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "sqlsoul", "lint", "--no-plugins", "--format", "json", str(folder)]
-    run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=environment)
-    assert run.returncode in (0, 1), run.stderr
-    assert "Traceback" not in run.stderr, run.stderr
-    report = json.loads(run.stdout)
+    report = lint_corpus_from_the_command_line(folder, tmp_path)
     assert report["summary"]["parse_errors"] == 0
-    assert report["summary"]["files"] == sum(1 for _ in folder.rglob("*.sql"))
-    assert run.returncode == (1 if report["findings"] else 0)
