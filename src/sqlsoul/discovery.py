@@ -194,7 +194,7 @@ def _history(folder: _Folder, root: Path, settings: HistorySettings, sources: So
     relative_folder = root_relative(folder.path, root)
     layout = next(
         (name for pattern, name in settings.layouts if fnmatchcase(relative_folder, pattern.rstrip("/"))), None
-    ) or layouts.detect(folder.path, names, sources)
+    ) or layouts.detect(folder.path, files, names, sources)
     return layouts.build(layout, folder.path, files, names, sources, settings.options)
 
 

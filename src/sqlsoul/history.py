@@ -98,6 +98,12 @@ class History:
 Loader = Callable[[InputFile], SourceFile | None]  # a file's text (None: unreadable), read once per run
 
 
+def contents(loader: Loader, item: InputFile) -> bytes | None:
+    """A file's UTF-8 bytes as the engine will see them (BOM dropped); None when unreadable."""
+    source = loader(item)
+    return source.data if source is not None else None
+
+
 def decode(data: bytes) -> tuple[str, int | None]:
     """Text of a file, and the byte offset of its first invalid UTF-8 sequence if any."""
     if data.startswith(codecs.BOM_UTF8):

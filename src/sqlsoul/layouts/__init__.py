@@ -1,8 +1,9 @@
 """Migration layouts: recognise a folder's framework and turn its files into ordered units.
 
-Each layout is a module with NAME, `detect(folder, names, loader)` and
+Each layout is a module with NAME, `detect(folder, files, names, loader)` and
 `build(folder, files, names, loader, options)`; `names` are the files' paths relative to the
-history's folder, with forward slashes, in natural order. Detection goes from the most specific
+history's folder, with forward slashes, in natural order. A layout reads a file's text through
+`loader`, which reads it once for the whole run (the engine gets the same copy). Detection goes from the most specific
 layout to the plain folder, which takes anything.
 """
 
@@ -21,8 +22,8 @@ LAYOUTS: dict[str, ModuleType] = {
 }
 
 
-def detect(folder: Path, names: list[str], loader: Loader) -> str:
-    return next(name for name, module in LAYOUTS.items() if module.detect(folder, names, loader))
+def detect(folder: Path, files: list[InputFile], names: list[str], loader: Loader) -> str:
+    return next(name for name, module in LAYOUTS.items() if module.detect(folder, files, names, loader))
 
 
 def build(layout: str, folder: Path, files: list[InputFile], names: list[str], loader: Loader, options: LayoutOptions) -> History:

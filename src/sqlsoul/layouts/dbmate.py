@@ -22,7 +22,6 @@ own: a statement missing its `;` before `-- migrate:down` must not swallow the d
 
 from __future__ import annotations
 
-import codecs
 import re
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from sqlsoul.history import (
     Part,
     TransactionMode,
     Unit,
+    contents,
     marker_edit,
 )
 
@@ -47,10 +47,11 @@ _DIRECTIVE = re.compile(rb"^--[\t\n\f\r ]*migrate:(?:up|down)")
 _NAME = re.compile(r"^(?P<version>\d+)[_-]?(?P<title>.*?)\.sql$", re.IGNORECASE)  # dbmate skips other names
 
 
-def detect(folder: Path, names: list[str], loader: Loader) -> bool:
-    # The raw bytes, up to the first file without a marker: detect() has names, not the inputs the
-    # loader caches by, and a marker needs no decoding.
-    return bool(names) and all("/" not in name and _UP.search(_raw(folder / name)) for name in names)
+def detect(folder: Path, files: list[InputFile], names: list[str], loader: Loader) -> bool:
+    # Up to the first file without a marker.
+    return bool(names) and all(
+        "/" not in name and _UP.search(contents(loader, item) or b"") for item, name in zip(files, names, strict=True)
+    )
 
 
 def build(folder: Path, files: list[InputFile], names: list[str], loader: Loader, options: LayoutOptions) -> History:
@@ -100,10 +101,3 @@ def _line_end(data: bytes, start: int) -> int:
     end = data.find(b"\n", start)
     end = len(data) if end < 0 else end
     return end - 1 if end > start and data[end - 1 : end] == b"\r" else end
-
-
-def _raw(path: Path) -> bytes:
-    try:
-        return path.read_bytes().removeprefix(codecs.BOM_UTF8)
-    except OSError:
-        return b""

@@ -40,7 +40,7 @@ NAME = "diesel"
 _FILE = re.compile(r"^(?P<folder>[^/]+)/(?P<side>up|down)\.sql$", re.IGNORECASE)
 
 
-def detect(folder: Path, names: list[str], loader: Loader) -> bool:
+def detect(folder: Path, files: list[InputFile], names: list[str], loader: Loader) -> bool:
     matches = [_FILE.match(name) for name in names]
     return bool(names) and all(matches) and any(match["side"].lower() == "up" for match in matches if match)
 

@@ -68,7 +68,7 @@ def _matches(name: str) -> bool:
     return any(pattern.match(base) for pattern in (_VERSIONED, _REPEATABLE, _CALLBACK))
 
 
-def detect(folder: Path, names: list[str], loader: Loader) -> bool:
+def detect(folder: Path, files: list[InputFile], names: list[str], loader: Loader) -> bool:
     return (
         bool(names)
         and all(_matches(name) for name in names)

@@ -22,7 +22,6 @@ What goose does (pressly/goose):
 
 from __future__ import annotations
 
-import codecs
 import re
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from sqlsoul.history import (
     Part,
     TransactionMode,
     Unit,
+    contents,
     marker_edit,
 )
 
@@ -46,10 +46,11 @@ _CUTS = frozenset({"up", "down", "statementend"})  # annotations that end the st
 _NAME = re.compile(r"^(?P<version>\d+)_(?P<title>.*?)\.sql$", re.IGNORECASE)
 
 
-def detect(folder: Path, names: list[str], loader: Loader) -> bool:
-    # The raw bytes, up to the first file without an Up annotation: detect() has names, not the
-    # inputs the loader caches by, and an annotation needs no decoding.
-    return bool(names) and all("/" not in name and _has_up(_raw(folder / name)) for name in names)
+def detect(folder: Path, files: list[InputFile], names: list[str], loader: Loader) -> bool:
+    # Up to the first file without an Up annotation.
+    return bool(names) and all(
+        "/" not in name and _has_up(contents(loader, item) or b"") for item, name in zip(files, names, strict=True)
+    )
 
 
 def build(folder: Path, files: list[InputFile], names: list[str], loader: Loader, options: LayoutOptions) -> History:
@@ -109,10 +110,3 @@ def _annotations(data: bytes) -> list[tuple[str, int, int]]:
 
 def _has_up(data: bytes) -> bool:
     return any(_annotation(match.group()) == "up" for match in _ANNOTATION.finditer(data))
-
-
-def _raw(path: Path) -> bytes:
-    try:
-        return path.read_bytes().removeprefix(codecs.BOM_UTF8)
-    except OSError:
-        return b""

@@ -54,6 +54,7 @@ from sqlsoul.history import (
     Part,
     TransactionMode,
     Unit,
+    contents,
     marker_edit,
     reveal_edit,
 )
@@ -135,42 +136,19 @@ def is_formatted(data: bytes) -> bool:
     return False
 
 
-def detect(folder: Path, names: list[str], loader: Loader) -> bool:
+def detect(folder: Path, files: list[InputFile], names: list[str], loader: Loader) -> bool:
     # Every file is formatted SQL, or at least holds a `--changeset` line (its header forgotten:
-    # Liquibase then runs it as one raw changeset); one formatted file is needed. Only the head of
-    # a formatted file is read here: the layout interface gives names, not the cached inputs.
+    # Liquibase then runs it as one raw changeset); one formatted file is needed.
     formatted = False
-    for name in names:
-        head = _head(folder / name)
-        if head is None:
+    for item in files:
+        data = contents(loader, item)
+        if data is None:
             return False
-        if is_formatted(head):
+        if is_formatted(data):
             formatted = True
-        elif not any(_CHANGESET_LIKE.match(line.text) for line in _lines(_whole(folder / name))):
+        elif not any(_CHANGESET_LIKE.match(line.text) for line in _lines(data)):
             return False
     return formatted
-
-
-def _head(path: Path) -> bytes | None:
-    """The file's first bytes, up to and past its first non-blank line; None if unreadable."""
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(4096)
-            while b"\n" not in data.lstrip(b"\xef\xbb\xbf \t\r\n\f\v"):
-                more = stream.read(65536)
-                if not more:
-                    break
-                data += more
-    except OSError:
-        return None
-    return data
-
-
-def _whole(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
 
 
 def build(folder: Path, files: list[InputFile], names: list[str], loader: Loader, options: LayoutOptions) -> History:

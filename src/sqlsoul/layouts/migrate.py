@@ -33,7 +33,7 @@ NAME = "migrate"
 _FILE = re.compile(r"^(?P<version>\d+)_(?P<title>.*?)(?:\.(?P<dialect>[a-z0-9]+))?\.(?P<direction>up|down)\.sql$", re.IGNORECASE)
 
 
-def detect(folder: Path, names: list[str], loader: Loader) -> bool:
+def detect(folder: Path, files: list[InputFile], names: list[str], loader: Loader) -> bool:
     return bool(names) and all("/" not in name and _FILE.match(name) for name in names)
 
 

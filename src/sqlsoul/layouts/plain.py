@@ -14,7 +14,7 @@ from sqlsoul.history import History, InputFile, LayoutOptions, Loader, Part, Tra
 NAME = "plain"
 
 
-def detect(folder: Path, names: list[str], loader: Loader) -> bool:
+def detect(folder: Path, files: list[InputFile], names: list[str], loader: Loader) -> bool:
     return True
 
 

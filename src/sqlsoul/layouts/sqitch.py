@@ -59,7 +59,7 @@ class _Entry:
     tags_after: list[str] = field(default_factory=list)  # the tag lines right after it, before the next change
 
 
-def detect(folder: Path, names: list[str], loader: Loader) -> bool:
+def detect(folder: Path, files: list[InputFile], names: list[str], loader: Loader) -> bool:
     return (folder / PLAN).is_file()
 
 
