@@ -161,12 +161,13 @@ class Chain:
 
     @classmethod
     def plain(cls, files: list[InputFile]) -> Chain:
-        """Files replayed one after the other, each a unit of its own (a folder of scripts)."""
-        history = History("plain")
-        for item in files:
-            index = history.add_file(item)
-            history.units.append(Unit(item.root_path, item.root_path, [Part(index)], None))
-        return cls([history])
+        """Files replayed one after the other, each a unit of its own: the plain layout."""
+        from sqlsoul.layouts import plain  # the layouts build on this module
+
+        chain = cls([])
+        names = [item.root_path for item in files]
+        chain.histories.append(plain.build(Path("."), files, names, chain.sources, LayoutOptions()))
+        return chain
 
 
 DUPLICATE_VERSION = "duplicate-migration-version"
