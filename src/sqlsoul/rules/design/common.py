@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from fnmatch import fnmatchcase
 
-from sqlsoul.model import Catalog, Column, ConstraintKind, Table, TypeRef
+from sqlsoul.model import Catalog, Column, ConstraintKind, QualifiedName, Table, TypeRef
 from sqlsoul.naming import entity_forms
 
 _PLAIN_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_$]*$")
@@ -27,13 +27,18 @@ def sql_name(name: str) -> str:
     return name if _PLAIN_IDENTIFIER.match(name) else '"' + name.replace('"', '""') + '"'
 
 
+def qualified_label(key: QualifiedName) -> str:
+    """A schema object's name as users write it: the schema only when it is not public."""
+    schema, name = key
+    return sql_name(name) if schema == "public" else f"{sql_name(schema)}.{sql_name(name)}"
+
+
 def table_label(table: Table) -> str:
-    name = sql_name(table.name)
-    return name if table.schema == "public" else f"{sql_name(table.schema)}.{name}"
+    return qualified_label(table.qualified)
 
 
-def column_label(table: Table, column: Column) -> str:
-    return f"{table_label(table)}.{sql_name(column.name)}"
+def column_label(table: Table, column: str) -> str:
+    return f"{table_label(table)}.{sql_name(column)}"
 
 
 def type_label(type_ref: TypeRef) -> str:

@@ -42,7 +42,7 @@ class DenormalizedUserField(Rule):
         key = sql_name(f"{singular(entity)}_id")
         ctx.report(
             column.origin,  # type: ignore[arg-type]
-            f"{column_label(table, column)} copies the {attribute} of a {singular(entity)}; the copy goes stale "
+            f"{column_label(table, column.name)} copies the {attribute} of a {singular(entity)}; the copy goes stale "
             f"when the {singular(entity)} changes",
             f"Keep {attribute} only in {owner}: in a new migration, store {key} with a foreign key to {owner} "
             f"(added NOT VALID and validated in a later migration), read {attribute} through a join, and drop "

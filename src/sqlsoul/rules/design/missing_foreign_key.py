@@ -47,7 +47,7 @@ class MissingForeignKey(Rule):
             reference = f"{table_label(target)} ({sql_name(key_column)})" if key_column else table_label(target)
             ctx.report(
                 column.origin,  # type: ignore[arg-type]
-                f"{column_label(table, column)} refers to {table_label(target)} by name but has no foreign key, "
+                f"{column_label(table, column.name)} refers to {table_label(target)} by name but has no foreign key, "
                 "so rows can point at nothing",
                 f"{SAFE_CONSTRAINT_STEPS} For example: ALTER TABLE {table_label(table)} ADD CONSTRAINT {name} "
                 f"FOREIGN KEY ({sql_name(column.name)}) REFERENCES {reference} NOT VALID; later ALTER TABLE "

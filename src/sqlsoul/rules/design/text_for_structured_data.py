@@ -29,7 +29,7 @@ class TextForStructuredData(Rule):
                 continue
             ctx.report(
                 column.origin,  # type: ignore[arg-type]
-                f"{column_label(table, column)} is {type_label(column.type)} but {reason}: the database can "
+                f"{column_label(table, column.name)} is {type_label(column.type)} but {reason}: the database can "
                 "neither validate nor index what is inside",
                 "Store it as jsonb (for documents), an array such as text[] (for a list of values), or a child "
                 "table with one row per item (when items have their own facts or are joined on). Change it in a "

@@ -34,7 +34,7 @@ class UncheckedStatusColumn(Rule):
             name = sql_name(f"{table.name}_{column.name}_check")
             ctx.report(
                 column.origin,  # type: ignore[arg-type]
-                f"{column_label(table, column)} is a status column of type {type_label(stored)} with no CHECK "
+                f"{column_label(table, column.name)} is a status column of type {type_label(stored)} with no CHECK "
                 "constraint or enum, so any value can be stored",
                 f"{SAFE_CONSTRAINT_STEPS} For example: ALTER TABLE {table_label(table)} ADD CONSTRAINT {name} "
                 f"CHECK ({sql_name(column.name)} IN ('...', '...')) NOT VALID; later ALTER TABLE "

@@ -10,7 +10,7 @@ from sqlsoul.model import Column, Constraint, ConstraintKind, Index, Origin, Qua
 from sqlsoul.parsing import Statement
 from sqlsoul.replay import column_refs
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.design.common import sql_name, table_label, type_label
+from sqlsoul.rules.design.common import column_label, qualified_label, sql_name, table_label, type_label
 from sqlsoul.rules.migration.inversion import (
     ADDED,
     CHANGED,
@@ -296,7 +296,7 @@ class _Inversion:
         assert table is not None
         if d.change == ADDED:
             column: Column = d.after
-            label = _column_label(table, column.name)
+            label = column_label(table, column.name)
             side = self.side(column.origin)
             fix = f"ALTER TABLE {table_label(table)} DROP COLUMN {sql_name(column.name)};"
             if side == "up":
@@ -309,7 +309,7 @@ class _Inversion:
                           f"down leaves column {label}, which did not exist before the up", _add(fix))
         elif d.change == REMOVED:
             column = d.before
-            label = _column_label(table, column.name)
+            label = column_label(table, column.name)
             restore = f"ALTER TABLE {table_label(table)} ADD COLUMN {_column_sql(column)};"
             if d.table_after is not None and self.side(d.table_after.origin) == "down":
                 dropped = lambda statement: _drops_column(statement, table.name, column.name)  # noqa: E731
@@ -331,12 +331,12 @@ class _Inversion:
             where = self.locate([(d.table_after.name if d.table_after else None, (new.name,)), (table.name, (old.name,))])
             self.emit(
                 where,
-                f"down does not rename column {_column_label(d.table_after or table, new.name)} back to {sql_name(old.name)}",
+                f"down does not rename column {column_label(d.table_after or table, new.name)} back to {sql_name(old.name)}",
                 _add(f"ALTER TABLE {table_label(d.table_after or table)} RENAME COLUMN {sql_name(new.name)} TO {sql_name(old.name)};"),
             )
         elif d.change == CHANGED:
             old, new = d.before, d.after
-            label = _column_label(table, old.name)
+            label = column_label(table, old.name)
             details = ", ".join(_column_change(detail, old, new) for detail in d.details)
             fix = " ".join(_column_fix(detail, table, old) for detail in d.details)
             if self.side(new.origin) == "down":  # the down re-created it, differently
@@ -454,7 +454,7 @@ class _Inversion:
 
     def enum(self, d: Difference) -> None:
         (key, values) = d.before or d.after
-        label = _type_name(key)
+        label = qualified_label(key)
         if d.change == ADDED:
             where = self.locate([(None, (key[1],))])
             self.emit(where, f"down does not drop type {label} created here", _add(f"DROP TYPE {label};"))
@@ -470,8 +470,8 @@ class _Inversion:
         elif d.change == RENAMED:
             (new_key, _) = d.after
             where = self.locate([(None, (new_key[1],)), (None, (key[1],))])
-            self.emit(where, f"down does not rename type {_type_name(new_key)} back to {label}",
-                      _add(f"ALTER TYPE {_type_name(new_key)} RENAME TO {sql_name(key[1])};"))
+            self.emit(where, f"down does not rename type {qualified_label(new_key)} back to {label}",
+                      _add(f"ALTER TYPE {qualified_label(new_key)} RENAME TO {sql_name(key[1])};"))
         elif d.change == CHANGED:
             (_, new_values) = d.after
             added = [value for value in new_values if value not in values]
@@ -493,7 +493,7 @@ class _Inversion:
 
     def domain(self, d: Difference) -> None:
         (key, _) = d.before or d.after
-        label = _type_name(key)
+        label = qualified_label(key)
         where = self.locate([(None, (key[1],))])
         if d.change == ADDED:
             self.emit(where, f"down does not drop domain {label} created here", _add(f"DROP DOMAIN {label};"))
@@ -507,8 +507,8 @@ class _Inversion:
         elif d.change == RENAMED:
             (new_key, _) = d.after
             where = self.locate([(None, (new_key[1],)), (None, (key[1],))])
-            self.emit(where, f"down does not rename domain {_type_name(new_key)} back to {label}",
-                      _add(f"ALTER DOMAIN {_type_name(new_key)} RENAME TO {sql_name(key[1])};"))
+            self.emit(where, f"down does not rename domain {qualified_label(new_key)} back to {label}",
+                      _add(f"ALTER DOMAIN {qualified_label(new_key)} RENAME TO {sql_name(key[1])};"))
         else:
             self.emit(where, f"down does not restore domain {label} changed here", "Add to the down what restores its definition (its base type and checks); do it " + NOT_YET_APPLIED)
 
@@ -524,10 +524,6 @@ def _add(fix: str, note: str = "") -> str:
 def _remove_from_down(what: str) -> str:
     return (f"The down must only undo the up: remove {what} from it (or make the up do the same); do it "
             + NOT_YET_APPLIED)
-
-
-def _column_label(table: Table, column: str) -> str:
-    return f"{table_label(table)}.{sql_name(column)}"
 
 
 def _type_text(type_ref: TypeRef | None) -> str:
@@ -593,7 +589,7 @@ def _constraint_sql(table: Table, constraint: Constraint) -> str:
     if constraint.kind is ConstraintKind.FOREIGN_KEY:
         target = constraint.references
         referenced = ", ".join(sql_name(column) for column in constraint.referenced_columns)
-        body = f"FOREIGN KEY ({columns}) REFERENCES {_qualified(target) if target else '...'}" + (f" ({referenced})" if referenced else "")
+        body = f"FOREIGN KEY ({columns}) REFERENCES {qualified_label(target) if target else '...'}" + (f" ({referenced})" if referenced else "")
     elif constraint.kind in (ConstraintKind.CHECK, ConstraintKind.EXCLUSION):
         body = f"{_KIND_SQL[constraint.kind]} (...)"
     else:
@@ -615,16 +611,8 @@ def _index_sql(table: Table, index: Index) -> str:
     return f"CREATE {unique}INDEX {sql_name(index.name or '')} ON {table_label(table)}{using} ({columns}){where};"
 
 
-def _qualified(key: QualifiedName) -> str:
-    return sql_name(key[1]) if key[0] == "public" else f"{sql_name(key[0])}.{sql_name(key[1])}"
-
-
-def _type_name(key: QualifiedName) -> str:
-    return _qualified(key)
-
-
 def _enum_recipe(ctx: UnitContext, key: QualifiedName, values: tuple[str, ...]) -> str:
-    label = _type_name(key)
+    label = qualified_label(key)
     new = sql_name(f"{key[1]}_new")
     users = [
         (table, column)
