@@ -71,37 +71,61 @@ def root_relative(path: Path, root: Path) -> str:
 
 def _excluded(relative: str, patterns: list[str]) -> bool:
     # A pattern excludes a file when it matches its path or any folder above it.
+    if not patterns:
+        return False
     parts = relative.split("/")
     prefixes = ["/".join(parts[: index + 1]) for index in range(len(parts))]
     return any(fnmatchcase(prefix, pattern.rstrip("/")) for pattern in patterns for prefix in prefixes)
 
 
+# Paths are plain strings here, absolute ones (os.path.abspath: the same file however it was
+# spelled, symbolic links not followed) telling files and folders apart: building a Path per file
+# cost more than parsing the file.
+
+
+@dataclass(slots=True)
+class _Found:
+    absolute: str
+    history: str  # the absolute folder of the history it belongs to
+    item: InputFile
+
+
 @dataclass(slots=True)
 class _Folder:
-    path: Path
-    files: dict[Path, InputFile] = field(default_factory=dict)  # by identity
-    reported: set[Path] = field(default_factory=set)
+    path: str  # absolute
+    files: dict[str, InputFile] = field(default_factory=dict)  # by absolute path
+    reported: set[str] = field(default_factory=set)
 
-    def add(self, item: InputFile) -> Path:
-        """Add a file (once, however often it is named) and return its identity."""
-        identity = _identity(item.path)  # type: ignore[arg-type]
-        self.files.setdefault(identity, item)
-        return identity
+    def add(self, found: _Found) -> str:
+        """Add a file (once, however often it is named) and return its absolute path."""
+        self.files.setdefault(found.absolute, found.item)
+        return found.absolute
 
 
-def history_root(path: Path) -> Path:
+def history_root(path: str) -> str:
     """The folder whose history a migration file belongs to."""
-    if path.name.lower() in ("up.sql", "down.sql"):
-        return path.parent.parent  # diesel: <version>_<name>/up.sql
-    return _sqitch_project(str(path.parent)) or path.parent
+    folder, name = os.path.split(path)
+    if name.lower() in _DIESEL_FILES:
+        return os.path.dirname(folder) or "."  # diesel: <version>_<name>/up.sql
+    return _sqitch_project(folder or ".") or folder or "."
+
+
+_DIESEL_FILES = ("up.sql", "down.sql")
 
 
 @cache
-def _sqitch_project(folder: str) -> Path | None:
+def _sqitch_project(folder: str) -> str | None:
     """The sqitch project above a deploy/, revert/ or verify/ folder (where sqitch.plan is)."""
-    for ancestor in (Path(folder), *list(Path(folder).parents)[:3]):
-        if ancestor.name in ("deploy", "revert", "verify") and (ancestor.parent / "sqitch.plan").is_file():
-            return ancestor.parent
+    ancestor = folder
+    for _ in range(4):
+        parent = os.path.dirname(ancestor)
+        if os.path.basename(ancestor) in ("deploy", "revert", "verify") and os.path.isfile(
+            os.path.join(parent or ".", "sqitch.plan")
+        ):
+            return parent or "."
+        if parent == ancestor:
+            break
+        ancestor = parent
     return None
 
 
@@ -125,14 +149,14 @@ def discover(inputs: list[str], root: Path, exclude: list[str], stdin_filename: 
         if not path.exists() and not path.is_symlink():
             raise DiscoveryError(f"path does not exist: {item}")
         if path.is_dir():
-            for found in _walk(path, root, exclude):
-                folder = _folder(folders, history_root(found.path))  # type: ignore[arg-type]
+            for found in _walk(str(path), root, exclude):
+                folder = _folder(folders, found.history)
                 folder.reported.add(folder.add(found))
         else:
-            spelled = history_root(path)  # as the user spells it, so that sibling paths read alike
-            folder = _folder(folders, spelled)
+            spelled = history_root(str(path))  # as the user spells it, so that sibling paths read alike
+            folder = _folder(folders, os.path.abspath(spelled))
             # A file named on the command line is linted even if an exclude pattern matches it.
-            folder.reported.add(folder.add(_input(path, str(path), root)))
+            folder.reported.add(folder.add(_Found(os.path.abspath(path), folder.path, _input(path, str(path), root))))
             for found in _folder_files(spelled, root, exclude):
                 folder.add(found)
     for key in [key for key, folder in folders.items() if not folder.files]:
@@ -141,33 +165,32 @@ def discover(inputs: list[str], root: Path, exclude: list[str], stdin_filename: 
     return chains
 
 
-def _folder(folders: dict[Path, _Folder], path: Path) -> _Folder:
-    key = _identity(path)
-    if key not in folders:
-        folders[key] = _Folder(key)
-    return folders[key]
+def _folder(folders: dict[str, _Folder], absolute: str) -> _Folder:
+    if absolute not in folders:
+        folders[absolute] = _Folder(absolute)
+    return folders[absolute]
 
 
-def _folder_files(folder: Path, root: Path, exclude: list[str]) -> list[InputFile]:
+def _folder_files(folder: str, root: Path, exclude: list[str]) -> list[_Found]:
     """The files of the history rooted at `folder`, without walking anything else below it."""
-    identity = _identity(folder)
-    return [found for found in _walk(folder, root, exclude) if _identity(history_root(found.path)) == identity]  # type: ignore[arg-type]
+    absolute = os.path.abspath(folder)
+    return [found for found in _walk(folder, root, exclude) if found.history == absolute]
 
 
-def _chains(folders: dict[Path, _Folder], root: Path, exclude: list[str], settings: HistorySettings,
+def _chains(folders: dict[str, _Folder], root: Path, exclude: list[str], settings: HistorySettings,
             sources: SourceCache) -> list[Chain]:
-    chained = [_identity(root / folder) for folder in settings.chained]
+    chained = [os.path.abspath(root / folder) for folder in settings.chained]
     base = [_input(root / settings.base_schema, settings.base_schema, root)] if settings.base_schema else []
     groups: list[list[_Folder]] = []
     if any(path in folders for path in chained):
         # The configured folders form one history, in their order, whichever of them was given.
         group = [folders.pop(path) if path in folders else _Folder(path) for path in chained]
         for folder in group:
-            if not folder.files and folder.path.is_dir():
+            if not folder.files and os.path.isdir(folder.path):
                 for found in _folder_files(folder.path, root, exclude):
                     folder.add(found)
         groups.append(group)
-    groups += [[folder] for _, folder in sorted(folders.items(), key=lambda pair: path_key(pair[0].as_posix()))]
+    groups += [[folder] for _, folder in sorted(folders.items(), key=lambda pair: path_key(pair[0].replace(os.sep, "/")))]
     chains = []
     for group in groups:
         histories = [_history(folder, root, settings, sources) for folder in group if folder.files]
@@ -183,51 +206,54 @@ def _chains(folders: dict[Path, _Folder], root: Path, exclude: list[str], settin
 def _history(folder: _Folder, root: Path, settings: HistorySettings, sources: SourceCache) -> History:
     from sqlsoul import layouts  # the layouts are needed only once files are found
 
-    prefix = str(folder.path) + os.sep
+    prefix = folder.path.rstrip(os.sep) + os.sep
     named = sorted(
-        ((path_key(name), name, item) for identity, item in folder.files.items()
-         for name in [str(identity).removeprefix(prefix).replace(os.sep, "/")]),
+        ((path_key(name), name, item) for absolute, item in folder.files.items()
+         for name in [absolute.removeprefix(prefix).replace(os.sep, "/")]),
         key=lambda entry: entry[0],
     )
     files = [item for _, _, item in named]
     names = [name for _, name, _ in named]
-    relative_folder = root_relative(folder.path, root)
+    path = Path(folder.path)
+    relative_folder = root_relative(path, root)
     layout = next(
         (name for pattern, name in settings.layouts if fnmatchcase(relative_folder, pattern.rstrip("/"))), None
-    ) or layouts.detect(folder.path, files, names, sources)
-    return layouts.build(layout, folder.path, files, names, sources, settings.options)
-
-
-def _identity(path: Path) -> Path:
-    # The same path however it was spelled (./a.sql, a.sql, dir/../a.sql); symbolic links are not
-    # followed, so a link and its target both stay.
-    return Path(os.path.abspath(path))
+    ) or layouts.detect(path, files, names, sources)
+    return layouts.build(layout, path, files, names, sources, settings.options)
 
 
 def _input(path: Path, display: str, root: Path) -> InputFile:
-    return InputFile(display, root_relative(path, root), path)
+    return InputFile(display, root_relative(path, root), str(path))
 
 
-def _walk(top: Path, root: Path, exclude: list[str]) -> list[InputFile]:
-    found: list[InputFile] = []  # in no particular order: each history sorts its own files
+def _walk(top: str, root: Path, exclude: list[str]) -> list[_Found]:
+    found: list[_Found] = []  # in no particular order: each history sorts its own files
+    top = str(Path(top))  # spelled as a Path spells it (no ./ or trailing slash): display paths follow
     # Resolve the top once; paths below it are joined as text (resolving each file costs more
     # than parsing it).
-    base = root_relative(top, root)
+    base = root_relative(Path(top), root)
     prefix = "" if base == "." else base + "/"
     for folder, subfolders, names in os.walk(top):
-        inner = os.path.relpath(folder, top).replace(os.sep, "/")
-        inner = "" if inner == "." else inner + "/"
+        # os.walk spells every folder below the top as the top joined with the names between.
+        inner = "" if folder == top else folder[len(top):].lstrip(os.sep).replace(os.sep, "/") + "/"
         subfolders[:] = [
             name for name in subfolders
             if name not in SKIPPED_DIRECTORIES and not _excluded(prefix + inner + name, exclude)
         ]
-        for name in names:
-            if not name.lower().endswith(".sql"):
-                continue
+        sql_files = [name for name in names if name.lower().endswith(".sql")]
+        if not sql_files:
+            continue
+        # Under the directory as the user named it (../db/x.sql stays so), without a leading ./
+        shown = folder[len(os.curdir + os.sep):] if top == os.curdir and folder != os.curdir else folder
+        shown = "" if shown == os.curdir else shown + os.sep
+        absolute = os.path.abspath(folder)
+        plain_history = _sqitch_project(absolute) or absolute
+        diesel_history = os.path.dirname(absolute)
+        for name in sql_files:
             relative = prefix + inner + name
             if _excluded(relative, exclude):
                 continue
-            path = Path(folder, name)
-            display = str(path)  # under the directory as the user named it: ../db/x.sql stays so
-            found.append(InputFile(display, relative, path))
+            history = diesel_history if name.lower() in _DIESEL_FILES else plain_history
+            path = shown + name
+            found.append(_Found(os.path.join(absolute, name), history, InputFile(path, relative, path)))
     return found

@@ -25,7 +25,7 @@ from sqlsoul.source import SourceFile
 class InputFile:
     display_path: str  # as the user gave it
     root_path: str  # relative to the project root, forward slashes
-    path: Path | None  # None for standard input
+    path: str | None  # on disk; None for standard input
     data: bytes | None = None  # already read (standard input)
 
 
@@ -142,7 +142,8 @@ def _read(item: InputFile) -> ReadFile:
     if data is None:
         assert item.path is not None
         try:
-            data = item.path.read_bytes()
+            with open(item.path, "rb") as file:
+                data = file.read()
         except OSError as error:
             return ReadFile(None, error.strerror or type(error).__name__)
     text, invalid_at = decode(data)

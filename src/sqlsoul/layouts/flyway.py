@@ -182,7 +182,8 @@ def _script_config(item: InputFile) -> dict[str, str]:
     if item.path is None:
         return {}
     try:
-        text = item.path.with_name(item.path.name + ".conf").read_text(encoding="utf-8", errors="replace")
+        with open(item.path + ".conf", encoding="utf-8", errors="replace") as file:
+            text = file.read()
     except OSError:
         return {}
     settings = {}
