@@ -124,6 +124,7 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (.sqlsoul.yaml or pyproject.toml).")
 @click.option("--pg-version", type=click.IntRange(min(PG_VERSIONS), max(PG_VERSIONS)), default=None, help=f"Target PostgreSQL major version.  [default: {DEFAULT_PG_VERSION}]")
 @click.option("--stdin-filename", help="Name to report for input read from '-'.")
+@click.option("--assume-in-transaction", is_flag=True, default=None, help="Plain folders: the runner wraps each file in a transaction.")
 @click.option("--from", "lint_from", metavar="VERSION", help="Report nothing in migrations before VERSION (they have run; they still build the schema).")
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR works too).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary line.")
@@ -142,6 +143,7 @@ def lint(
     config_path: str | None,
     pg_version: int | None,
     stdin_filename: str | None,
+    assume_in_transaction: bool | None,
     lint_from: str | None,
     no_color: bool,
     quiet: bool,
@@ -166,6 +168,8 @@ def lint(
         click.echo(f"project root: {root.path} ({root.how})", err=True)
         click.echo(f"config: {config_file if config_file else 'none (defaults)'}", err=True)
 
+    if assume_in_transaction:
+        config.assume_in_transaction = True
     settings = _settings(registry, config, select, ignore, pg_version)
     stdin_data = _read_stdin() if STDIN in inputs else None
     histories = discover(inputs, root.path, config.exclude, stdin_filename, stdin_data, history_settings(config, lint_from))

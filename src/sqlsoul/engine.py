@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlsoul.findings import Finding, Related, Severity, Span
-from sqlsoul.history import Chain, History, InputFile, Unit
+from sqlsoul.history import Chain, History, InputFile, TransactionMode, Unit
 from sqlsoul.ordering import natural_key
 from sqlsoul.model import Catalog, Origin
 from sqlsoul.parsing import ParsedFile, Statement, parse
 from sqlsoul.registry import Registry
 from sqlsoul.replay import Replayer
 from sqlsoul.rules.base import Rule
+from sqlsoul.session import Session, directed_mode
 from sqlsoul.source import SourceFile
 from sqlsoul.suppress import apply_suppressions
 
@@ -90,7 +91,8 @@ class Reporter:
 
 @dataclass(slots=True)
 class StatementContext:
-    """What a statement rule sees: the statement, its file, and the catalog just before it."""
+    """What a statement rule sees: the statement, its file, the catalog just before it, and the
+    session of its migration so far (transaction, timeouts, tables created in it)."""
 
     rule: Rule
     statement: Statement
@@ -98,6 +100,7 @@ class StatementContext:
     catalog: Catalog
     settings: LintSettings
     reporter: Reporter
+    session: Session
 
     def report(self, span: Span, message: str, help_text: str = "") -> None:
         self.reporter.add(self.rule.meta.name, span, message, help_text, self.statement.index)
@@ -173,6 +176,7 @@ class UnitContext:
 
     rule: Rule
     unit: Unit
+    mode: TransactionMode  # the unit's, or what its file directs (-- sqlsoul: assume-in-transaction=...)
     up: list[tuple[int, Statement]]  # (file index, statement) in the order they run
     down: list[tuple[int, Statement]]
     before: Catalog
@@ -310,11 +314,18 @@ class _ChainRun:
             (first + part.file, s) for part in unit.down or () for s in self._statements(first + part.file, part.start, part.end)
         ]
         unit_rules = self.linter.unit_rules
+        mode = next(
+            (directed for index in sorted(unit.files) if (directed := directed_mode(self.sources[first + index]))),
+            unit.transaction,
+        )
         before = self.catalog.snapshot() if unit_rules else self.catalog
-        for index, statement in up:
+        session = Session(mode, len(up))
+        for position, (index, statement) in enumerate(up):
             if self.files[index].replayed:
-                self._check(self.catalog, index, statement)
+                session.position = position
+                self._check(self.catalog, index, statement, session)
                 self._replay(self.replayer, index, statement)
+                session.step(statement)
         after_down: Catalog | None = None
         problems: list[tuple[int, Statement, str]] = []
         if unit.down is not None:
@@ -322,26 +333,29 @@ class _ChainRun:
             # the up's result, as the framework's next migration would.
             after_down = self.catalog.snapshot()
             self.down_replayer.catalog = after_down
-            for index, statement in down:
-                self._check(after_down, index, statement)
+            session = Session(mode, len(down), down=True)
+            for position, (index, statement) in enumerate(down):
+                session.position = position
+                self._check(after_down, index, statement, session)
                 problem = self._replay(self.down_replayer, index, statement)
                 if problem:
                     problems.append((index, statement, problem))
+                session.step(statement)
         for rule in unit_rules:
             rule.check_unit(
                 UnitContext(
-                    rule, unit, up, down, before, self.catalog, after_down, problems,
+                    rule, unit, mode, up, down, before, self.catalog, after_down, problems,
                     self.sources, self.linter.settings, self.reporters,
                 )
             )
         for _, statement in (*up, *down):
             statement.node = {}  # the tree is no longer needed; keep the run's memory small
 
-    def _check(self, catalog: Catalog, index: int, statement: Statement) -> None:
+    def _check(self, catalog: Catalog, index: int, statement: Statement, session: Session) -> None:
         state = self.files[index]
         for rule in self.linter.statement_rules.get(statement.kind, ()):
             rule.check_statement(
-                StatementContext(rule, statement, state.source, catalog, self.linter.settings, state.reporter)  # type: ignore[arg-type]
+                StatementContext(rule, statement, state.source, catalog, self.linter.settings, state.reporter, session)  # type: ignore[arg-type]
             )
 
     def _replay(self, replayer: Replayer, index: int, statement: Statement) -> str | None:

@@ -4,7 +4,8 @@ from sqlsoul.engine import HistoryContext
 from sqlsoul.model import Column, ConstraintKind, Table
 from sqlsoul.naming import entity_forms, plurals, singular, words
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.design.common import column_label, find_table, judged_columns, key_columns, sql_name, table_label
+from sqlsoul.rules.design.common import find_table, judged_columns, key_columns
+from sqlsoul.rules.labels import column_label, sql_name, table_label
 
 _NOT_ATTRIBUTES = frozenset({"id", "ids", "uuid", "key", "created_at", "updated_at", "deleted_at"})
 

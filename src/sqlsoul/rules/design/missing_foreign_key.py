@@ -4,17 +4,8 @@ from sqlsoul.engine import HistoryContext
 from sqlsoul.model import Column, ConstraintKind, Table, TypeRef
 from sqlsoul.naming import words
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.design.common import (
-    SAFE_CONSTRAINT_STEPS,
-    column_label,
-    find_table,
-    has_constraint,
-    judged_columns,
-    matches_any,
-    primary_key,
-    sql_name,
-    table_label,
-)
+from sqlsoul.rules.design.common import SAFE_CONSTRAINT_STEPS, find_table, has_constraint, judged_columns, matches_any, primary_key
+from sqlsoul.rules.labels import column_label, sql_name, table_label
 
 def _type_family(type_ref: TypeRef | None) -> str | None:
     if type_ref is None or type_ref.is_array:

@@ -6,7 +6,8 @@ from sqlsoul.engine import HistoryContext
 from sqlsoul.model import Column
 from sqlsoul.naming import is_plural, words
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.design.common import column_label, judged_columns, matches_any, type_label
+from sqlsoul.rules.design.common import judged_columns, matches_any
+from sqlsoul.rules.labels import column_label, type_label
 from sqlsoul.source import SourceFile
 
 _STRUCTURE_IN_COMMENT = re.compile(

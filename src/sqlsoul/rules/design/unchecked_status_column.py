@@ -3,16 +3,8 @@ from __future__ import annotations
 from sqlsoul.engine import HistoryContext
 from sqlsoul.model import Catalog, Column, ConstraintKind, Table, TypeRef
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.design.common import (
-    SAFE_CONSTRAINT_STEPS,
-    column_label,
-    has_constraint,
-    judged_columns,
-    matches_any,
-    sql_name,
-    table_label,
-    type_label,
-)
+from sqlsoul.rules.design.common import SAFE_CONSTRAINT_STEPS, has_constraint, judged_columns, matches_any
+from sqlsoul.rules.labels import column_label, sql_name, table_label, type_label
 
 # A bare "state" next to these is a region of an address, not a lifecycle state.
 _ADDRESS_COLUMNS = frozenset({"city", "country", "zip", "zipcode", "zip_code", "postal_code", "postcode", "street", "address", "address1", "address_line1"})

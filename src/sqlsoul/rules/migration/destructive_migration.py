@@ -14,7 +14,7 @@ from sqlsoul.model import Catalog, Table, TypeRef
 from sqlsoul.parsing import Statement
 from sqlsoul.replay import names, type_ref
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.design.common import sql_name, type_label
+from sqlsoul.rules.labels import relation_label, sql_name, type_label
 
 _INTEGER_RANK = {"int2": 1, "smallserial": 1, "serial2": 1, "int4": 2, "serial": 2, "serial4": 2, "int8": 3,
                  "bigserial": 3, "serial8": 3}
@@ -83,14 +83,14 @@ class _UnitState:
             return self._drop(node)
         elif kind == "TruncateStmt":
             relations = [item["RangeVar"] for item in node.get("relations") or () if "RangeVar" in item]
-            destroyed = [f"truncates {self._label(relation)}" for relation in relations if not self._new_table(relation["relname"])]
+            destroyed = [f"truncates {relation_label(relation)}" for relation in relations if not self._new_table(relation["relname"])]
             self.created.update(relation["relname"] for relation in relations)  # empty from here on
             return destroyed
         elif kind == "DeleteStmt" and not node.get("whereClause") and node.get("relation"):
             name = node["relation"]["relname"]
             if not self._new_table(name):
                 self.created.add(name)
-                return [f"deletes every row of {self._label(node['relation'])}"]
+                return [f"deletes every row of {relation_label(node['relation'])}"]
         elif kind == "AlterTableStmt" and node.get("objtype", "OBJECT_TABLE") == "OBJECT_TABLE" and node.get("relation"):
             return self._alter(node)
         return []
@@ -102,10 +102,6 @@ class _UnitState:
 
     def _table_before(self, relation: dict[str, Any]) -> Table | None:
         return self.before.table(relation.get("schemaname"), self.original.get(relation["relname"], relation["relname"]))
-
-    def _label(self, relation: dict[str, Any]) -> str:
-        schema = relation.get("schemaname")
-        return f"{sql_name(schema)}.{sql_name(relation['relname'])}" if schema else sql_name(relation["relname"])
 
     def _rename(self, node: dict[str, Any]) -> None:
         relation, new = node.get("relation"), node.get("newname")
@@ -147,7 +143,7 @@ class _UnitState:
                 relation = {"relname": name, **({"schemaname": parts[-2]} if len(parts) > 1 else {})}
                 if node.get("missing_ok") and self._table_before(relation) is None:
                     continue  # IF EXISTS, and the history never had it: nothing to lose that we know of
-                destroyed.append(f"drops table {self._label(relation)} with its rows")
+                destroyed.append(f"drops table {relation_label(relation)} with its rows")
             elif remove_type == "OBJECT_SCHEMA" and node.get("behavior") == "DROP_CASCADE":
                 tables = sorted(table.name for table in self.before.tables.values()
                                 if table.schema == parts[-1] and table.name not in self.created)
@@ -162,7 +158,7 @@ class _UnitState:
         if self._new_table(table_name):
             return []
         before = self._table_before(relation)
-        label = self._label(relation)
+        label = relation_label(relation)
         destroyed = []
         for item in node.get("cmds") or ():
             command = item.get("AlterTableCmd", {})

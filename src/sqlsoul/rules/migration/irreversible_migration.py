@@ -10,7 +10,7 @@ from sqlsoul.model import Column, Constraint, ConstraintKind, Index, Origin, Qua
 from sqlsoul.parsing import Statement
 from sqlsoul.replay import column_refs
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.design.common import column_label, qualified_label, sql_name, table_label, type_label
+from sqlsoul.rules.labels import column_label, qualified_label, sql_name, table_label, type_label
 from sqlsoul.rules.migration.inversion import (
     ADDED,
     CHANGED,
