@@ -16,7 +16,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from sqlsoul.ruledoc import doc_filename, render_index, render_rule_doc
+from sqlsoul.ruledoc import doc_filename, render_index, render_rule_doc, rule_table
 from sqlsoul.rules.base import RuleMeta
 
 REPO_ROOT = Path(__file__).resolve().parents[2]  # the source tree, when sqlsoul runs from one
@@ -79,10 +79,26 @@ def compile_index(specs: list[dict[str, Any]]) -> str:
     return json.dumps({"version": 1, "rules": rules}, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+README_TABLE_START = "<!-- rules table: generated from rules/*.yaml by python -m sqlsoul.devtools build -->\n"
+README_TABLE_END = "<!-- end of rules table -->\n"
+
+
+def readme_with_table(text: str, metas: list[RuleMeta]) -> str:
+    """The README with its rules table rebuilt between the two markers (left as is without them)."""
+    start, end = text.find(README_TABLE_START), text.find(README_TABLE_END)
+    if start < 0 or end < start:
+        return text
+    table = "\n".join(rule_table(metas, "docs/rules/")) + "\n"
+    return text[: start + len(README_TABLE_START)] + table + text[end:]
+
+
 def generated_files(root: Path) -> dict[Path, str]:
     index = compile_index(load_specs(root / "rules"))
     metas = [RuleMeta.from_dict(entry) for entry in json.loads(index)["rules"].values()]
     outputs = {root / "src/sqlsoul/data/rules.json": index, root / "docs/rules/index.md": render_index(metas)}
+    readme = root / "README.md"
+    if readme.is_file():
+        outputs[readme] = readme_with_table(readme.read_text(encoding="utf-8"), metas)
     for meta in metas:
         outputs[root / "docs/rules" / doc_filename(meta)] = render_rule_doc(meta)
     return outputs

@@ -42,20 +42,19 @@ def render_rule_doc(meta: RuleMeta) -> str:
     return "\n".join(lines)
 
 
-def render_index(metas: list[RuleMeta]) -> str:
-    lines = [
-        "# Rules",
-        "",
-        "Generated from `rules/*.yaml` by `python -m sqlsoul.devtools build`; do not edit by hand.",
-        "",
-        "| code | name | category | severity | default | summary |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
+def rule_table(metas: list[RuleMeta], link_prefix: str = "") -> list[str]:
+    """The Markdown table of rules; links to the rule pages are relative to where it is shown."""
+    lines = ["| code | name | category | severity | default | summary |", "| --- | --- | --- | --- | --- | --- |"]
     for meta in metas:
         state = "on" if meta.enabled else "opt-in"
         summary = meta.summary.strip().replace("|", "\\|")
         lines.append(
-            f"| {meta.code} | [{meta.name}]({doc_filename(meta)}) | {meta.category} | {meta.severity.label} "
+            f"| {meta.code} | [{meta.name}]({link_prefix}{doc_filename(meta)}) | {meta.category} | {meta.severity.label} "
             f"| {state} | {summary} |"
         )
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def render_index(metas: list[RuleMeta]) -> str:
+    lines = ["# Rules", "", "Generated from `rules/*.yaml` by `python -m sqlsoul.devtools build`; do not edit by hand.", ""]
+    return "\n".join(lines + rule_table(metas)) + "\n"

@@ -14,6 +14,7 @@ def builtin_rules() -> list[type[Rule]]:
     from sqlsoul.rules.meta import META_RULES
     from sqlsoul.rules.migration.destructive_migration import DestructiveMigration
     from sqlsoul.rules.migration.irreversible_migration import IrreversibleMigration
+    from sqlsoul.rules.safety import safety_rules
 
     return [MissingForeignKey, UncheckedStatusColumn, DenormalizedUserField, TextForStructuredData,
-            IrreversibleMigration, DestructiveMigration, *META_RULES]
+            IrreversibleMigration, DestructiveMigration, *safety_rules(), *META_RULES]
