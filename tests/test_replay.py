@@ -662,3 +662,14 @@ def test_changes_to_a_snapshot_do_not_reach_the_catalog() -> None:
     expected = _state(catalog)
     replay(SNAPSHOT_CHANGES, catalog=catalog.snapshot())
     assert _state(catalog) == expected
+
+
+def test_a_check_that_a_column_is_not_null_is_known_as_such() -> None:
+    catalog = replay(
+        "CREATE TABLE t (a int, b int);\n"
+        "ALTER TABLE t ADD CONSTRAINT a_present CHECK (a IS NOT NULL) NOT VALID;\n"
+        "ALTER TABLE t ADD CONSTRAINT b_positive CHECK (b > 0);\n"
+    )
+    checks = {c.name: c for c in catalog.table(None, "t").constraints}
+    assert (checks["a_present"].not_null_of, checks["a_present"].validated) == ("a", False)
+    assert checks["b_positive"].not_null_of is None

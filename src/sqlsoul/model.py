@@ -73,6 +73,7 @@ class Constraint:
     referenced_columns: tuple[str, ...] = ()
     validated: bool = True
     origin: Origin | None = None
+    not_null_of: str | None = None  # CHECK (column IS NOT NULL): the column it proves non-null
 
 
 @dataclass(slots=True)

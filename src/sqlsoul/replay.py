@@ -259,6 +259,8 @@ class Replayer:
             for column_name in columns:
                 if column_name in table.columns:
                     table.columns[column_name].not_null = True
+        elif kind is ConstraintKind.CHECK:
+            added.not_null_of = _not_null_test(constraint.get("raw_expr"))
         table.constraints.append(added)
 
     def _generated_name(self, table: Table, kind: ConstraintKind, constraint: Node, columns: tuple[str, ...]) -> str:
@@ -843,3 +845,12 @@ def _rename_column(table: Table, old: str, new: str) -> None:
         constraint.columns = tuple(new if c == old else c for c in constraint.columns)
     for index in table.indexes:
         index.columns = tuple(new if c == old else c for c in index.columns)
+
+
+def _not_null_test(expression: Node | None) -> str | None:
+    """The column of a `column IS NOT NULL` expression (what lets SET NOT NULL skip its scan)."""
+    test = (expression or {}).get("NullTest")
+    if not test or test.get("nulltesttype") != "IS_NOT_NULL":
+        return None
+    fields = names(test.get("arg", {}).get("ColumnRef", {}).get("fields"))
+    return fields[-1] if fields else None
