@@ -10,11 +10,15 @@ with the pieces after it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from pglast import parser as pg
+
+try:  # decodes libpg_query's JSON in about half the time of the standard library
+    from orjson import loads as json_loads
+except ImportError:  # no orjson on this interpreter (it is a dependency on CPython only)
+    from json import loads as json_loads
 
 from sqlsoul.findings import Span
 from sqlsoul.source import SourceFile, scan
@@ -80,7 +84,7 @@ def parse(source: SourceFile) -> ParsedFile:
 def _add_statements(parsed: ParsedFile, tree_json: str, base: int, base_end: int) -> None:
     """Append the statements of one libpg_query JSON tree whose input began at byte `base`."""
     data = parsed.source.sql
-    for raw in json.loads(tree_json).get("stmts", ()):
+    for raw in json_loads(tree_json).get("stmts", ()):
         # libpg_query omits zero-valued keys; a zero length means "to the end of the input".
         start = base + raw.get("stmt_location", 0)
         length = raw.get("stmt_len", 0)
