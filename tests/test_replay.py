@@ -673,3 +673,30 @@ def test_a_check_that_a_column_is_not_null_is_known_as_such() -> None:
     checks = {c.name: c for c in catalog.table(None, "t").constraints}
     assert (checks["a_present"].not_null_of, checks["a_present"].validated) == ("a", False)
     assert checks["b_positive"].not_null_of is None
+
+
+def test_a_snapshot_keeps_its_columns_whatever_changes_after_it() -> None:
+    # Tables and their columns are shared with a snapshot until one side changes them.
+    catalog = replay(
+        "CREATE TYPE mood AS ENUM ('ok', 'sad');\n"
+        "CREATE TABLE t (a int, b text, m mood DEFAULT 'ok', c int);\n"
+        "CREATE TABLE p (a int) PARTITION BY RANGE (a);\n"
+        "CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10);\n"
+    )
+    snapshot = catalog.snapshot()
+    replay(
+        "ALTER TABLE t ALTER COLUMN a SET NOT NULL, ALTER COLUMN b TYPE varchar(10), ALTER COLUMN c SET DEFAULT 1;\n"
+        "COMMENT ON COLUMN t.a IS 'counted';\n"
+        "ALTER TYPE mood RENAME VALUE 'ok' TO 'fine';\n"
+        "ALTER TYPE mood RENAME TO feeling;\n"
+        "ALTER TABLE t RENAME COLUMN c TO d;\n"
+        "ALTER TABLE p ALTER COLUMN a SET NOT NULL;\n",
+        catalog=catalog,
+    )
+    now, then = table(catalog, "t"), table(snapshot, "t")
+    assert (now.columns["a"].not_null, now.columns["a"].comment, now.columns["b"].type.name) == (True, "counted", "varchar")
+    assert (then.columns["a"].not_null, then.columns["a"].comment, then.columns["b"].type.name) == (False, None, "text")
+    assert (now.columns["m"].default, now.columns["m"].type.name) == ("fine", "feeling")
+    assert (then.columns["m"].default, then.columns["m"].type.name) == ("ok", "mood")
+    assert ("d" in now.columns, "c" in then.columns, then.columns["c"].name, then.columns["c"].has_default) == (True, True, "c", False)
+    assert (table(catalog, "p1").columns["a"].not_null, table(snapshot, "p1").columns["a"].not_null) == (True, False)

@@ -85,6 +85,7 @@ class Column:
     has_default: bool = False
     comment: str | None = None
     origin: Origin | None = None
+    owner: int = field(default=0, compare=False, repr=False)  # the table generation that may change it
 
 
 @dataclass(slots=True)
@@ -115,11 +116,14 @@ class Table:
         return (self.schema, self.name)
 
     def clone(self, owner: int) -> Table:
-        """A copy whose columns, constraints and indexes can change without touching this table."""
+        """A copy whose columns, constraints and indexes can change without touching this table.
+
+        Columns are shared until one changes (see `writable_column`): most changes touch one
+        column of a wide table; constraints and indexes are few and copied right away."""
         return Table(
             self.schema,
             self.name,
-            {name: _copy(column) for name, column in self.columns.items()},
+            dict(self.columns),
             [_copy(constraint) for constraint in self.constraints],
             [_copy(index) for index in self.indexes],
             self.columns_known,
@@ -128,6 +132,14 @@ class Table:
             self.origin,
             owner,
         )
+
+    def writable_column(self, name: str) -> Column:
+        """The column, copied first if another table (a snapshot's) shares it. Every change goes here."""
+        column = self.columns[name]
+        if column.owner != self.owner:
+            column = self.columns[name] = _copy(column)
+            column.owner = self.owner
+        return column
 
     def constraints_on(self, column: str, kind: ConstraintKind) -> list[Constraint]:
         return [c for c in self.constraints if c.kind is kind and column in c.columns]

@@ -183,11 +183,12 @@ class Replayer:
     def _add_column(self, table: Table, definition: Node, site: _Site) -> None:
         name = definition["colname"]
         type_name = definition.get("typeName")
-        column = table.columns.get(name)
-        if type_name is not None or column is None:
+        if type_name is not None or name not in table.columns:
             column = Column(name, type_ref(type_name) if type_name else None, origin=site.origin(definition.get("location")))
+            column.owner = table.owner
             table.columns[name] = column
-        # else: `PARTITION OF parent (col WITH OPTIONS ...)` adds constraints to an inherited column.
+        else:  # `PARTITION OF parent (col WITH OPTIONS ...)` adds constraints to an inherited column
+            column = table.writable_column(name)
         if column.type is not None and column.type.name in _SERIAL_TYPES and column.type.schema is None:
             column.not_null = column.has_default = True  # serial is NOT NULL DEFAULT nextval(...)
         for item in definition.get("constraints") or ():
@@ -219,7 +220,7 @@ class Replayer:
         if constraint["contype"] == "CONSTR_NOTNULL":  # PostgreSQL 18: CONSTRAINT name NOT NULL col
             for column_name in names(constraint.get("keys")):
                 if column_name in table.columns:
-                    table.columns[column_name].not_null = True
+                    table.writable_column(column_name).not_null = True
             return
         kind = _CONSTRAINT_KINDS.get(constraint["contype"])
         if kind is None:
@@ -258,7 +259,7 @@ class Replayer:
         if kind is ConstraintKind.PRIMARY_KEY:
             for column_name in columns:
                 if column_name in table.columns:
-                    table.columns[column_name].not_null = True
+                    table.writable_column(column_name).not_null = True
         elif kind is ConstraintKind.CHECK:
             added.not_null_of = _not_null_test(constraint.get("raw_expr"))
         table.constraints.append(added)
@@ -395,14 +396,14 @@ class Replayer:
         elif subtype == "AT_DropColumn" and name:
             _drop_column(partition, name)
         elif name in parent.columns and name in partition.columns:
-            source, target = parent.columns[name], partition.columns[name]
+            source, target = parent.columns[name], partition.writable_column(name)
             target.type, target.default, target.has_default = source.type, source.default, source.has_default
             target.not_null = source.not_null
 
     def _alter_table_command(self, table: Table, command: Node, site: _Site) -> None:
         subtype = command.get("subtype")
         name = command.get("name")
-        column = table.columns.get(name) if name else None
+        column = table.writable_column(name) if name in table.columns else None
         definition = command.get("def") or {}
         if subtype == "AT_AddColumn":
             column_def = definition["ColumnDef"]
@@ -534,12 +535,12 @@ class Replayer:
                 continue
             old = next(key for key, value in registry.items() if value is found)
             users = [
-                column
+                table.writable_column(column.name)
                 for table in self._writable(
                     table for table in self.catalog.tables.values()
                     if any(column.type is not None and column.type.name == old[1] for column in table.columns.values())
                 )
-                for column in table.columns.values()
+                for column in list(table.columns.values())
                 if column.type is not None and column.type.name == old[1]
                 and self.catalog._resolve(registry, column.type.schema, column.type.name) == old  # type: ignore[arg-type]
             ]
@@ -666,9 +667,9 @@ class Replayer:
                     and column.type.schema in (None, key[0]))
         concerned = [table for table in self.catalog.tables.values() if any(uses(c) for c in table.columns.values())]
         for table in self._writable(concerned):
-            for column in table.columns.values():
+            for column in list(table.columns.values()):
                 if uses(column):
-                    column.default = new
+                    table.writable_column(column.name).default = new
 
     def _create_domain(self, node: Node, site: _Site) -> None:
         has_check = any(
@@ -720,7 +721,7 @@ class Replayer:
         if object_type == "OBJECT_COLUMN" and len(parts) >= 2:
             table = self._lookup(parts[-3] if len(parts) > 2 else None, parts[-2])
             if table is not None and parts[-1] in table.columns:
-                table.columns[parts[-1]].comment = comment
+                table.writable_column(parts[-1]).comment = comment
         elif object_type == "OBJECT_TABLE" and parts:
             table = self._lookup(parts[-2] if len(parts) > 1 else None, parts[-1])
             if table is not None:
@@ -840,7 +841,7 @@ def _drop_column(table: Table, name: str) -> None:
 def _rename_column(table: Table, old: str, new: str) -> None:
     table.columns = {(new if key == old else key): column for key, column in table.columns.items()}
     if new in table.columns:  # else a column of a table whose columns are not known: its keys still follow
-        table.columns[new].name = new
+        table.writable_column(new).name = new
     for constraint in table.constraints:
         constraint.columns = tuple(new if c == old else c for c in constraint.columns)
     for index in table.indexes:
