@@ -18,18 +18,30 @@ try:
     main()
 except SystemExit:
     pass
+unloaded = sorted(name for name, module in sys.modules.items() if type(module).__name__ == "_LazyModule")
 print("\\nMODULES " + json.dumps(sorted(sys.modules)), file=sys.stderr)
+print("\\nNOT LOADED " + json.dumps(unloaded), file=sys.stderr)
 """
 
 NEVER_ON_A_PLAIN_RUN = ("ruamel", "sqlglot", "importlib.metadata", "tomllib", "subprocess", "jsonschema")
 
 
-def loaded_modules(*args: str, cwd: Path) -> set[str]:
+def _probe(*args: str, cwd: Path) -> str:
     done = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(list(args))], cwd=cwd, capture_output=True, text=True, timeout=60
     )
-    marker = done.stderr.rindex("MODULES ")
-    return set(json.loads(done.stderr[marker + len("MODULES ") :]))
+    return done.stderr
+
+
+def _listed(output: str, marker: str) -> set[str]:
+    start = output.rindex(marker) + len(marker)
+    return set(json.loads(output[start:].splitlines()[0]))
+
+
+def loaded_modules(*args: str, cwd: Path) -> set[str]:
+    """Modules imported by the run, except those registered lazily and never touched."""
+    output = _probe(*args, cwd=cwd)
+    return _listed(output, "MODULES ") - _listed(output, "NOT LOADED ")
 
 
 def _loaded(modules: set[str], name: str) -> bool:
@@ -62,3 +74,11 @@ def test_yaml_is_loaded_only_for_a_yaml_config(project: Path) -> None:
     (project / ".sqlsoul.yaml").write_text("fail_on: error\n", encoding="utf-8")
     assert _loaded(loaded_modules("lint", "001.sql", cwd=project), "ruamel")
 
+
+def test_pglast_ast_and_enums_stay_unloaded_yet_work_when_touched(project: Path) -> None:
+    modules = loaded_modules("lint", "001.sql", cwd=project)
+    assert "pglast.parser" in modules and {"pglast.ast", "pglast.enums"} & modules == set()
+    # A plugin that uses them gets the real modules.
+    code = "import sqlsoul.libpg, pglast; print(type(pglast.parse_sql('select 1')[0].stmt).__name__, pglast.enums.SetOperation.SETOP_NONE.name)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["SelectStmt", "SETOP_NONE"], done.stderr

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pglast import parser as pg
+from sqlsoul.libpg import parser as pg
 
 try:  # decodes libpg_query's JSON in about half the time of the standard library
     from orjson import loads as json_loads

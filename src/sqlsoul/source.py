@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from pglast import parser as pg
+from sqlsoul.libpg import parser as pg
 
 from sqlsoul.findings import Span
 
