@@ -85,3 +85,18 @@ def test_chained_folders_replay_as_one_history(project: Path) -> None:
     write(project / ".sqlsoul.yaml", "history: [init, app]\n")
     # Only app was asked for: init is replayed first, silently.
     assert findings(lint("app")) == [("app/1_posts.sql", "missing-foreign-key", 1, 44)]
+
+
+def test_a_missing_empty_or_unparsable_down_is_named_for_what_it_is(project: Path) -> None:
+    write(project / "db/4_tags.up.sql", "CREATE TABLE tags (id bigint PRIMARY KEY);\n")
+    write(project / "db/4_tags.down.sql", "-- nothing yet\n")
+    write(project / "db/5_labels.up.sql", "CREATE TABLE labels (id bigint PRIMARY KEY);\n")
+    write(project / "db/5_labels.down.sql", "DROP TABL labels;\n")
+    write(project / "db/6_notes.up.sql", "CREATE TABLE notes (id bigint PRIMARY KEY);\n")
+    result = CliRunner().invoke(main, ["lint", "--format", "json", "--no-plugins", "--select", "SS301", "db"])
+    messages = {f["path"]: f["message"] for f in json.loads(result.stdout)["findings"]}
+    assert messages == {
+        "db/4_tags.up.sql": "migration 4_tags: its down migration is empty",
+        "db/5_labels.up.sql": "migration 5_labels: its down migration does not parse, so it cannot undo anything",
+        "db/6_notes.up.sql": "migration 6_notes has no down migration",
+    }

@@ -15,7 +15,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from sqlsoul.findings import Finding, Related, Severity, Span
-from sqlsoul.history import Chain, History, InputFile, TransactionMode, Unit
+from sqlsoul.history import Chain, History, InputFile, Part, TransactionMode, Unit
 from sqlsoul.ordering import natural_key
 from sqlsoul.model import Catalog, Origin
 from sqlsoul.parsing import ParsedFile, Statement, parse
@@ -182,6 +182,7 @@ class UnitContext:
     after_up: Catalog
     after_down: Catalog | None
     down_problems: list[tuple[int, Statement, str]]  # what the down could not apply to `after_up`
+    down_unparsed: bool  # part of the down did not parse (its statements are missing from `down`)
     sources: list[SourceFile | None]
     settings: LintSettings
     reporters: list[Reporter | None]
@@ -343,12 +344,19 @@ class _ChainRun:
         for rule in unit_rules:
             rule.check_unit(
                 UnitContext(
-                    rule, unit, mode, up, down, before, self.catalog, after_down, problems,
+                    rule, unit, mode, up, down, before, self.catalog, after_down, problems, self._unparsed(unit.down, first),
                     self.sources, self.linter.settings, self.reporters,
                 )
             )
         for _, statement in (*up, *down):
             statement.node = {}  # the tree is no longer needed; keep the run's memory small
+
+    def _unparsed(self, parts: list[Part] | None, first: int) -> bool:
+        for part in parts or ():
+            parsed = self.files[first + part.file].parsed
+            if parsed is not None and any(part.holds(failure.span.start) for failure in parsed.failures):
+                return True
+        return False
 
     def _check(self, catalog: Catalog, index: int, statement: Statement, session: Session) -> None:
         rules = self.linter.statement_rules.get(statement.kind)

@@ -78,6 +78,8 @@ class IrreversibleMigration(Rule):
             file, first = ctx.up[0]
             if not ctx.unit.down:
                 message = f"migration {name} has no down migration"
+            elif ctx.down_unparsed:
+                message = f"migration {name}: its down migration does not parse, so it cannot undo anything"
             elif not ctx.down:
                 message = f"migration {name}: its down migration is empty"
             else:
