@@ -14,7 +14,11 @@ def builtin_rules() -> list[type[Rule]]:
     from sqlsoul.rules.meta import META_RULES
     from sqlsoul.rules.migration.destructive_migration import DestructiveMigration
     from sqlsoul.rules.migration.irreversible_migration import IrreversibleMigration
+    from sqlsoul.rules.integrity import integrity_rules
     from sqlsoul.rules.safety import safety_rules
+    from sqlsoul.rules.security import security_rules
+    from sqlsoul.rules.types import type_rules
 
     return [MissingForeignKey, UncheckedStatusColumn, DenormalizedUserField, TextForStructuredData,
-            IrreversibleMigration, DestructiveMigration, *safety_rules(), *META_RULES]
+            IrreversibleMigration, DestructiveMigration, *safety_rules(),
+            *type_rules(), *integrity_rules(), *security_rules(), *META_RULES]
