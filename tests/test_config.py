@@ -105,7 +105,7 @@ def test_every_key_is_read(tmp_path: Path, registry: Registry, name: str, text: 
 @pytest.mark.parametrize(("name", "text"), [(".sqlsoul.yaml", ""), (".sqlsoul.yaml", "# nothing yet\n"), ("pyproject.toml", "[tool.sqlsoul]\n")])
 def test_an_empty_config_is_the_defaults(tmp_path: Path, registry: Registry, name: str, text: str) -> None:
     assert load(tmp_path, name, text, registry) == Config(path=tmp_path / name)
-    assert Config() == Config(None, None, [], {}, [], {}, 17, [], "warning")
+    assert Config() == Config(None, None, [], {}, [], {}, 18, [], "warning")
 
 
 def test_a_single_string_is_a_list_of_one(tmp_path: Path, registry: Registry) -> None:

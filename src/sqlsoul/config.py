@@ -22,7 +22,7 @@ CONFIG_FILE = ".sqlsoul.yaml"
 PYPROJECT = "pyproject.toml"
 FAIL_ON_CHOICES = ("error", "warning", "note", "never")
 PG_VERSIONS = range(10, 19)
-DEFAULT_PG_VERSION = 17
+DEFAULT_PG_VERSION = 18  # the newest release the parser (libpg_query) knows
 
 
 class ConfigError(Exception):
