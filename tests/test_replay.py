@@ -700,3 +700,58 @@ def test_a_snapshot_keeps_its_columns_whatever_changes_after_it() -> None:
     assert (then.columns["m"].default, then.columns["m"].type.name) == ("ok", "mood")
     assert ("d" in now.columns, "c" in then.columns, then.columns["c"].name, then.columns["c"].has_default) == (True, True, "c", False)
     assert (table(catalog, "p1").columns["a"].not_null, table(snapshot, "p1").columns["a"].not_null) == (True, False)
+
+
+def test_temporary_tables_are_marked_as_such() -> None:
+    catalog = replay(
+        "CREATE TEMP TABLE batch (id int);\n"
+        "CREATE TEMPORARY TABLE totals AS SELECT 1 AS n;\n"
+        "CREATE TABLE kept (id int);\n"
+        "ALTER TABLE kept ADD COLUMN note text;\n"
+    )
+    snapshot = catalog.snapshot()
+    replay("CREATE INDEX ON batch (id);", catalog=catalog)  # a copied table keeps the mark
+    assert [(t.name, t.temporary) for t in catalog.tables.values()] == [("batch", True), ("totals", True), ("kept", False)]
+    assert table(snapshot, "batch").temporary
+
+
+def test_an_index_keeps_column_options_include_columns_and_predicate() -> None:
+    catalog = replay(
+        "CREATE TABLE t (a int, b text, c text, d int, e int);\n"
+        "CREATE INDEX i ON t (a DESC, b text_pattern_ops, c COLLATE \"C\" NULLS FIRST, lower(c), d ASC NULLS LAST)\n"
+        "    INCLUDE (e) WHERE a IS NOT NULL AND d > 0;\n"
+        "CREATE INDEX j ON t (a) WHERE d>0 AND t.a IS NOT NULL;\n"
+        "CREATE INDEX k ON t (a);\n"
+    )
+    i, j, k = table(catalog, "t").indexes
+    assert i.column_options == ("DESC", "text_pattern_ops", 'COLLATE "C" NULLS FIRST', "", "")
+    assert (i.columns, i.include, i.partial) == (("a", "b", "c", None, "d"), ("e",), True)
+    assert "a IS NOT NULL" in i.predicate and len(i.predicate) == 2
+    assert j.predicate == i.predicate  # the same conditions, spaced and ordered differently
+    assert (k.column_options, k.include, k.predicate) == (("",), (), None)
+
+
+def test_renaming_or_dropping_a_column_reaches_include_columns_and_not_null_predicates() -> None:
+    catalog = replay(
+        "CREATE TABLE t (a int, b int, c int, d int);\n"
+        "CREATE INDEX i ON t (a) INCLUDE (b) WHERE c IS NOT NULL;\n"
+        "CREATE INDEX j ON t (a) INCLUDE (d);\n"
+        "ALTER TABLE t RENAME COLUMN b TO bb;\n"
+        "ALTER TABLE t RENAME COLUMN c TO cc;\n"
+        "ALTER TABLE t DROP COLUMN d;\n"
+    )
+    (index,) = table(catalog, "t").indexes
+    assert (index.name, index.include, index.predicate) == ("i", ("bb",), frozenset({"cc IS NOT NULL"}))
+    replay("ALTER TABLE t DROP COLUMN cc;", catalog=catalog)
+    assert table(catalog, "t").indexes == []
+
+
+def test_identity_added_by_alter_table_numbers_the_column() -> None:
+    catalog = replay(
+        "CREATE TABLE actor (actor_id integer NOT NULL, name text);\n"
+        "ALTER TABLE actor ALTER COLUMN actor_id ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME actor_actor_id_seq);\n"
+        "ALTER TABLE actor ALTER COLUMN name SET NOT NULL;\n"
+    )
+    assert table(catalog, "actor").columns["actor_id"].has_default
+    replay("ALTER TABLE actor ALTER COLUMN actor_id DROP IDENTITY;\n", catalog=catalog)
+    assert not table(catalog, "actor").columns["actor_id"].has_default

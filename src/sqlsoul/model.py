@@ -96,6 +96,15 @@ class Index:
     method: str = "btree"
     partial: bool = False
     origin: Origin | None = None
+    # What decides whether one index can stand in for another:
+    column_options: tuple[str, ...] = ()  # per key column: opclass, collation, sort order when not the default, else ""
+    include: tuple[str, ...] = ()  # INCLUDE columns
+    predicate: frozenset[str] | None = None  # a partial index's AND-ed conditions, normalized (see not_null_condition)
+
+
+def not_null_condition(column: str) -> str:
+    """How an index predicate records `column IS NOT NULL`, the condition an equality lookup on the column implies."""
+    return f"{column} IS NOT NULL"
 
 
 @dataclass(slots=True)
@@ -110,6 +119,7 @@ class Table:
     comment: str | None = None
     origin: Origin | None = None
     owner: int = field(default=0, compare=False, repr=False)  # the catalog generation that may change it
+    temporary: bool = False  # CREATE TEMP TABLE: gone when the migration's session ends
 
     @property
     def qualified(self) -> QualifiedName:
@@ -131,6 +141,7 @@ class Table:
             self.comment,
             self.origin,
             owner,
+            self.temporary,
         )
 
     def writable_column(self, name: str) -> Column:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -18,6 +19,7 @@ from sqlsoul.model import (
     QualifiedName,
     Table,
     TypeRef,
+    not_null_condition,
 )
 from sqlsoul.parsing import Statement
 from sqlsoul.source import SourceFile
@@ -48,7 +50,10 @@ _COLUMN_COMMANDS = frozenset(
 )
 # PostgreSQL 18 names NOT NULL constraints table_column_not_null, numbered on a clash.
 _NOT_NULL_NAME = re.compile(r"_not_null\d*$")
-_SERIAL_TYPES = frozenset({"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"})
+# serial types and the integer type each column really has (what it stays once its sequence goes)
+_SERIAL_STORAGE = {"serial": "int4", "serial4": "int4", "bigserial": "int8", "serial8": "int8", "smallserial": "int2",
+                   "serial2": "int2"}
+_SERIAL_TYPES = frozenset(_SERIAL_STORAGE)
 
 
 def names(items: list[Node] | None) -> tuple[str, ...]:
@@ -313,7 +318,8 @@ class Replayer:
         key = self._key(node["relation"], site)
         if key in self.catalog.tables and node.get("if_not_exists"):
             return
-        table = self.catalog.add(Table(*key, origin=site.origin(node["relation"].get("location"))))
+        relation = node["relation"]
+        table = self.catalog.add(Table(*key, origin=site.origin(relation.get("location")), temporary=_is_temporary(relation)))
         self.known.add(key)
         parent_vars = [item["RangeVar"] for item in node.get("inhRelations") or () if "RangeVar" in item]
         if node.get("partbound") and parent_vars:
@@ -357,7 +363,9 @@ class Replayer:
 
     def _unknown_table(self, range_var: Node, site: _Site) -> None:
         key = self._key(range_var, site)
-        self.catalog.add(Table(*key, columns_known=False, origin=site.origin(range_var.get("location"))))
+        self.catalog.add(
+            Table(*key, columns_known=False, origin=site.origin(range_var.get("location")), temporary=_is_temporary(range_var))
+        )
         self.known.add(key)
 
     def _alter_table(self, node: Node, site: _Site) -> None:
@@ -426,6 +434,13 @@ class Replayer:
         elif subtype == "AT_ColumnDefault" and column is not None:
             column.has_default = bool(definition) and not _is_null(definition)
             column.default = constant_text(definition) if definition else None
+        elif subtype == "AT_AddIdentity" and column is not None:  # pg_dump's way to declare identity columns
+            column.has_default = column.not_null = True
+            column.default = None
+            if column.type is not None and column.type.schema is None and column.type.name in _SERIAL_STORAGE:
+                column.type = TypeRef(_SERIAL_STORAGE[column.type.name])  # an identity now, no longer a serial
+        elif subtype == "AT_DropIdentity" and column is not None:
+            column.has_default = False
         elif subtype in ("AT_AddConstraint", "AT_AddIndexConstraint") and "Constraint" in definition:
             self._add_table_constraint(table, definition["Constraint"], site)
         elif subtype == "AT_ValidateConstraint":
@@ -620,8 +635,8 @@ class Replayer:
         if name and node.get("if_not_exists") and any(index.name == name for index in table.indexes):
             return
         elements = [param["IndexElem"] for param in node.get("indexParams") or ()]
+        including = [param["IndexElem"] for param in node.get("indexIncludingParams") or ()]
         if not name:  # PostgreSQL names it table_columns_idx (or _key for a unique constraint's index)
-            including = [param["IndexElem"] for param in node.get("indexIncludingParams") or ()]
             addition = _name_addition(_index_column_names(elements + including))
             name = self._choose_name(table, addition, "idx", relation=True, constraint=False)
         columns = tuple(element.get("name") for element in elements)
@@ -633,6 +648,9 @@ class Replayer:
                 method=node.get("accessMethod", "btree"),
                 partial="whereClause" in node,
                 origin=site.origin(node["relation"].get("location")),
+                column_options=tuple(_column_options(element) for element in elements),
+                include=tuple(element["name"] for element in including if element.get("name")),
+                predicate=_predicate(node.get("whereClause")),
             )
         )
 
@@ -835,7 +853,10 @@ def _drop_column(table: Table, name: str) -> None:
     table.columns.pop(name, None)
     # Constraints and indexes on a dropped column go with it.
     table.constraints = [c for c in table.constraints if name not in c.columns]
-    table.indexes = [index for index in table.indexes if name not in index.columns]
+    table.indexes = [
+        index for index in table.indexes
+        if name not in index.columns and name not in index.include and not_null_condition(name) not in (index.predicate or ())
+    ]
 
 
 def _rename_column(table: Table, old: str, new: str) -> None:
@@ -846,6 +867,9 @@ def _rename_column(table: Table, old: str, new: str) -> None:
         constraint.columns = tuple(new if c == old else c for c in constraint.columns)
     for index in table.indexes:
         index.columns = tuple(new if c == old else c for c in index.columns)
+        index.include = tuple(new if c == old else c for c in index.include)
+        if index.predicate and not_null_condition(old) in index.predicate:
+            index.predicate = index.predicate - {not_null_condition(old)} | {not_null_condition(new)}
 
 
 def _not_null_test(expression: Node | None) -> str | None:
@@ -855,3 +879,48 @@ def _not_null_test(expression: Node | None) -> str | None:
         return None
     fields = names(test.get("arg", {}).get("ColumnRef", {}).get("fields"))
     return fields[-1] if fields else None
+
+
+def _is_temporary(relation: Node) -> bool:
+    return relation.get("relpersistence") == "t"
+
+
+def _column_options(element: Node) -> str:
+    """An index column's opclass, collation and sort order, normalized: "" when all are the defaults."""
+    descending = element.get("ordering") == "SORTBY_DESC"
+    nulls = element.get("nulls_ordering", "SORTBY_NULLS_DEFAULT")
+    nulls_first = nulls == "SORTBY_NULLS_FIRST" or (nulls == "SORTBY_NULLS_DEFAULT" and descending)
+    parts = [".".join(names(element.get("opclass")))]
+    if element.get("opclassopts"):
+        parts.append(_normalized(element["opclassopts"]))
+    if element.get("collation"):
+        parts.append("COLLATE " + ".".join(f'"{name}"' for name in names(element["collation"])))
+    parts.append("DESC" if descending else "")
+    if nulls_first != descending:  # only the order that is not the default for the direction is spelled out
+        parts.append("NULLS FIRST" if nulls_first else "NULLS LAST")
+    return " ".join(part for part in parts if part)
+
+
+def _predicate(expression: Node | None) -> frozenset[str] | None:
+    """A partial index's WHERE clause as its AND-ed conditions, each normalized so equal conditions compare equal."""
+    if not expression:
+        return None
+    conjunction = expression.get("BoolExpr")
+    conditions = conjunction["args"] if conjunction and conjunction.get("boolop") == "AND_EXPR" else [expression]
+    return frozenset(
+        not_null_condition(column) if (column := _not_null_test(condition)) else _normalized(condition)
+        for condition in conditions
+    )
+
+
+def _normalized(node: Any) -> str:
+    """A parse tree as text with source locations dropped: the same expression written twice gives the same text."""
+    return json.dumps(_without_locations(node), sort_keys=True, separators=(",", ":"))
+
+
+def _without_locations(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _without_locations(value) for key, value in node.items() if key != "location"}
+    if isinstance(node, list):
+        return [_without_locations(item) for item in node]
+    return node
