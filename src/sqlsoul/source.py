@@ -200,6 +200,7 @@ class SourceFile:
     _line_starts: list[int] | None = field(default=None, init=False)
     _char_to_byte: list[int] | None = field(default=None, init=False)
     _comments: list[Comment] | None = field(default=None, init=False)
+    _redacted: list[Span] = field(default_factory=list, init=False)  # secrets that no output may show
 
     def __post_init__(self) -> None:
         self.data = self.text.encode("utf-8")
@@ -236,9 +237,29 @@ class SourceFile:
         return line, len(self.data[start:offset].decode("utf-8", "replace")) + 1
 
     def line_text(self, line: int) -> str:
+        """A line as reporters show it (and SARIF fingerprints hash it): redacted text masked."""
         start = self.line_starts[line - 1]
         end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.data)
-        return self.data[start:end].decode("utf-8", "replace").rstrip("\r")
+        if not self._redacted:
+            return self.data[start:end].decode("utf-8", "replace").rstrip("\r")
+        pieces: list[str] = []
+        position = start
+        for span in self._redacted:
+            hidden_start, hidden_end = max(span.start, position), min(span.end, end)
+            if hidden_start >= hidden_end:
+                continue
+            pieces.append(self.data[position:hidden_start].decode("utf-8", "replace"))
+            # One mask character per character keeps every column of the line where it was.
+            hidden = self.data[hidden_start:hidden_end].decode("utf-8", "replace")
+            pieces.append("".join("\r" if char == "\r" else "*" for char in hidden))
+            position = hidden_end
+        pieces.append(self.data[position:end].decode("utf-8", "replace"))
+        return "".join(pieces).rstrip("\r")
+
+    def redact(self, span: Span) -> None:
+        """Mask the text in `span` (a secret) wherever the file is shown; what is parsed stays as it is."""
+        self._redacted.append(span)
+        self._redacted.sort(key=lambda hidden: hidden.start)
 
     def rewrite(self, edits: list[tuple[int, bytes]]) -> None:
         """Apply same-length edits to the SQL view (section markers of migration frameworks)."""

@@ -140,7 +140,7 @@ def _help_text(meta: RuleMeta) -> str:
 
 
 def _descriptor(meta: RuleMeta) -> dict[str, Any]:
-    tags = [meta.category] + (["security"] if meta.security else [])
+    tags = [meta.category] + (["security"] if meta.security and meta.category != "security" else [])
     properties: dict[str, Any] = {
         "tags": tags,
         "precision": _PRECISION.get(meta.category, _DEFAULT_PRECISION),
