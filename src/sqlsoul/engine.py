@@ -19,6 +19,7 @@ from sqlsoul.history import Chain, History, InputFile, Part, TransactionMode, Un
 from sqlsoul.ordering import natural_key
 from sqlsoul.model import Catalog, Origin
 from sqlsoul.parsing import ParsedFile, Statement, parse
+from sqlsoul.plpgsql import FUNCTION_BODY_CATEGORIES, do_statements, function_statements, leading_words
 from sqlsoul.registry import Registry
 from sqlsoul.replay import Replayer
 from sqlsoul.rules.base import Rule
@@ -39,7 +40,7 @@ class LintSettings:
     severity: dict[str, Severity] = field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     per_path_ignores: list[tuple[str, set[str]]] = field(default_factory=list)
-    pg_version: int = 17
+    pg_version: int = 18
 
 
 @dataclass(slots=True)
@@ -104,6 +105,11 @@ class StatementContext:
     def report(self, span: Span, message: str, help_text: str = "") -> None:
         self.reporter.add(self.rule.meta.name, span, message, help_text, self.statement.index)
 
+    def redact(self, span: Span) -> None:
+        """Keep a secret in the statement (a password literal) out of every output: reporters show
+        the file's lines with it masked, and SARIF fingerprints hash the masked line."""
+        self.source.redact(span)
+
 
 @dataclass(slots=True)
 class HistoryContext:
@@ -130,10 +136,16 @@ class Linter:
         self.history_rules = [rule for rule in rules if rule.scope == "history"]
         self.unit_rules = [rule for rule in rules if rule.scope == "unit"]
         self.statement_rules: dict[str, list[Rule]] = defaultdict(list)
+        # The rules that also judge the statements of function bodies, and the words those
+        # statements can start with (bodies without any are not parsed).
+        self.body_rules: dict[str, list[Rule]] = defaultdict(list)
         for rule in rules:
             if rule.scope == "statement":
                 for kind in rule.targets:
                     self.statement_rules[kind].append(rule)
+                    if rule.meta.category in FUNCTION_BODY_CATEGORIES:
+                        self.body_rules[kind].append(rule)
+        self.body_words = leading_words(self.body_rules)
 
     def lint(self, chains: Iterable[Chain | list[InputFile]]) -> LintResult:
         """Lint each chain (a list of files is a plain folder: one unit per file)."""
@@ -170,7 +182,8 @@ class UnitContext:
     """What a unit rule sees: one migration, the schema before it, after its up, after its down.
 
     `after_down` is None when the layout keeps no down for the unit; the catalogs are snapshots
-    that share unchanged tables, so comparing them is cheap where nothing changed.
+    that share unchanged tables, so comparing them is cheap where nothing changed. In `up` and
+    `down` the statements a DO block runs follow it (their `Statement.inside` is "do").
     """
 
     rule: Rule
@@ -225,7 +238,7 @@ class _ChainRun:
         for item in self.chain.base:
             index = self._open(item, edits=[])
             self.quiet.add(index)
-            for statement in self._statements(index):
+            for _, statement in self._run_order([(index, s) for s in self._statements(index)]):
                 self._replay(self.replayer, index, statement)
         for history in self.chain.histories:
             self._run_history(history)
@@ -309,18 +322,23 @@ class _ChainRun:
     def _run_unit(self, unit: Unit, first: int) -> None:
         if len(unit.files) > 1:
             self.partners.append({first + index for index in unit.files})
-        up = [(first + part.file, s) for part in unit.up for s in self._statements(first + part.file, part.start, part.end)]
-        down = [
+        written_up = [
+            (first + part.file, s) for part in unit.up for s in self._statements(first + part.file, part.start, part.end)
+        ]
+        written_down = [
             (first + part.file, s) for part in unit.down or () for s in self._statements(first + part.file, part.start, part.end)
         ]
+        up, down = self._run_order(written_up), self._run_order(written_down)
         unit_rules = self.linter.unit_rules
         mode = next(
             (directed for index in sorted(unit.files) if (directed := directed_mode(self.sources[first + index]))),
             unit.transaction,
         )
         before = self.catalog.snapshot() if unit_rules else self.catalog
-        session = Session(mode, len(up))
-        for position, (index, statement) in enumerate(up):
+        session = Session(mode, len(written_up))
+        position = -1
+        for index, statement in up:
+            position += statement.inside is None  # a DO block's statements stand where the block is
             if self.files[index].replayed:
                 session.position = position
                 self._check(self.catalog, index, statement, session)
@@ -333,8 +351,10 @@ class _ChainRun:
             # the up's result, as the framework's next migration would.
             after_down = self.catalog.snapshot()
             self.down_replayer.catalog = after_down
-            session = Session(mode, len(down), down=True)
-            for position, (index, statement) in enumerate(down):
+            session = Session(mode, len(written_down), down=True)
+            position = -1
+            for index, statement in down:
+                position += statement.inside is None
                 session.position = position
                 self._check(after_down, index, statement, session)
                 problem = self._replay(self.down_replayer, index, statement)
@@ -358,8 +378,30 @@ class _ChainRun:
                 return True
         return False
 
+    def _run_order(self, statements: list[tuple[int, Statement]]) -> list[tuple[int, Statement]]:
+        """The statements in the order they run: after a DO block, the statements of its body."""
+        ordered = []
+        for index, statement in statements:
+            ordered.append((index, statement))
+            if statement.kind == "DoStmt":
+                source = self.files[index].source
+                assert source is not None
+                ordered.extend((index, inner) for inner in do_statements(statement, source))
+        return ordered
+
     def _check(self, catalog: Catalog, index: int, statement: Statement, session: Session) -> None:
-        rules = self.linter.statement_rules.get(statement.kind)
+        self._run_rules(self.linter.statement_rules.get(statement.kind), catalog, index, statement, session)
+        if statement.kind == "CreateFunctionStmt" and self.linter.body_rules:
+            # A function's body does not run with the migration: only design and security rules
+            # judge its statements, which are never replayed.
+            source = self.files[index].source
+            assert source is not None
+            for inner in function_statements(statement, source, self.linter.body_words):
+                self._run_rules(self.linter.body_rules.get(inner.kind), catalog, index, inner, session)
+
+    def _run_rules(
+        self, rules: list[Rule] | None, catalog: Catalog, index: int, statement: Statement, session: Session
+    ) -> None:
         if not rules:
             return
         state = self.files[index]

@@ -10,6 +10,7 @@ with the pieces after it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,19 +27,31 @@ from sqlsoul.source import SourceFile, scan
 _COMMENT_TOKENS = frozenset({"SQL_COMMENT", "C_COMMENT"})
 _SEMICOLON = "ASCII_59"
 _WHITESPACE = b" \t\r\n\f\v"
+# Where a statement of a body comes from (see sqlsoul.plpgsql): a DO block runs with the migration,
+# a function's body only when the function is called.
+INSIDE_DO = "do"
+INSIDE_FUNCTION = "function"
 
 
 @dataclass(slots=True)
 class Statement:
-    index: int
+    index: int  # in the file; a statement of a body has the index of the DO or CREATE FUNCTION it is in
     span: Span
     kind: str  # libpg_query node type, e.g. "CreateStmt"
     node: dict[str, Any]  # the node's body as libpg_query's JSON; dropped once the file is done
     base: int  # byte offset of the text libpg_query saw: node locations are relative to it
+    inside: str | None = None  # INSIDE_DO or INSIDE_FUNCTION for a statement of a body
+    # Locations (relative to base) of the quotes a '...' body literal writes twice in the file: each
+    # one before a location moves it a byte further.
+    doubled_quotes: tuple[int, ...] = ()
 
     def offset(self, location: int | None) -> int:
         """Byte offset in the file of a node location, falling back to the statement start."""
-        return self.base + location if location is not None and location >= 0 else self.span.start
+        if location is None or location < 0:
+            return self.span.start
+        if self.doubled_quotes:
+            return self.base + location + bisect_left(self.doubled_quotes, location)
+        return self.base + location
 
 
 @dataclass(frozen=True, slots=True)

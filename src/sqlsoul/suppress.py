@@ -3,6 +3,16 @@
 A directive on the line(s) just before a statement, or on the statement's last line, silences
 those rules for the whole statement; one on an inner line of a statement silences findings that
 start on that line (a column definition, say). Directives that silence nothing are reported.
+
+The statements inside a DO block or a function body count as the DO or CREATE FUNCTION statement
+(their findings carry its index), so write the directive before the DO / CREATE FUNCTION, or after
+the semicolon on its last line:
+
+    -- sqlsoul: ignore[renaming-table] nothing reads the old name any more
+    DO $$ BEGIN ALTER TABLE users RENAME TO accounts; END $$;
+
+A comment inside the body is part of the body's string literal, not a comment of the file, so a
+directive written there is not read.
 """
 
 from __future__ import annotations

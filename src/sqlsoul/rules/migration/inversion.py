@@ -90,7 +90,8 @@ class _Comparison:
         if old.keys() == new.keys() and all(table is new[key] for key, table in old.items()):
             return  # nothing touched at all: the common case of a clean migration
         removed = [key for key in old if key not in new]
-        added = [key for key in new if key not in old]
+        # A temporary table the up leaves is gone when its session ends: no down needs to drop it.
+        added = [key for key in new if key not in old and not new[key].temporary]
         for old_key, new_key in _pair(removed, added, lambda key: old[key].origin, lambda key: new[key].origin):
             self.table_renames[new_key] = old_key
             self.found.append(Difference(TABLE, RENAMED, old[old_key], new[new_key], old[old_key], new[new_key]))

@@ -65,7 +65,9 @@ class IrreversibleMigration(Rule):
         if ctx.unit.down is None or ctx.after_down is None:
             return  # the layout keeps no downs (a plain folder, Flyway without undo)
         if not ctx.up or all(_data_only(statement) or statement.kind == "DoStmt" for _, statement in ctx.up):
-            return  # nothing to undo in the schema (what a DO block does is not known: no judgement)
+            # Nothing to undo in the schema. A DO block's static statements follow it in ctx.up and
+            # are judged; what it EXECUTEs is not known: no judgement.
+            return
         name = ctx.unit.name
         if all(_data_only(statement) for _, statement in ctx.down):
             if not self.options["report_missing_down"]:
@@ -136,7 +138,11 @@ class _Inversion:
         self.ctx = ctx
         self.up_sites = {(file, statement.index) for file, statement in ctx.up}
         self.down_sites = {(file, statement.index) for file, statement in ctx.down}
-        self.statements = {(file, statement.index): statement for file, statement in (*ctx.up, *ctx.down)}
+        # Index statements by where they are; those of a DO block share its index, the span tells them apart.
+        self.index_statements: dict[tuple[int, int], list[Statement]] = {}
+        for file, statement in (*ctx.up, *ctx.down):
+            if statement.kind == "IndexStmt":
+                self.index_statements.setdefault((file, statement.index), []).append(statement)
         self._mentions: dict[int, tuple[set[str], set[str]]] = {}
 
     # --- where ---------------------------------------------------------------------------------
@@ -217,8 +223,16 @@ class _Inversion:
         """
         if table is None or index.origin is None:
             return False
-        statement = self.statements.get((index.origin.file, index.origin.statement))
-        if statement is None or statement.kind != "IndexStmt":
+        origin = index.origin
+        statement = next(
+            (
+                candidate
+                for candidate in self.index_statements.get((origin.file, origin.statement), ())
+                if candidate.span.start <= origin.span.start < candidate.span.end
+            ),
+            None,
+        )
+        if statement is None:
             return False
         read = set(column_refs(statement.node.get("whereClause")))
         for param in statement.node.get("indexParams") or ():
