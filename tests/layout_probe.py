@@ -41,9 +41,13 @@ def probe_registry() -> Registry:
 
 
 def lint(chains: list[Chain], enabled: Iterable[str] | None = None) -> LintResult:
-    """Lint with the probe and the named rules (every rule when None)."""
+    """Lint with the probe and the named rules (when None, the rules about histories: migration and meta)."""
     registry = probe_registry()
-    codes = set(registry.rules) if enabled is None else {registry.names[name] for name in enabled}
+    if enabled is None:
+        codes = {code for code, rule in registry.rules.items() if rule.meta.category in ("migration", "meta")}
+        codes.add(PROBE_CODE)
+    else:
+        codes = {registry.names[name] for name in enabled}
     return Linter(registry, LintSettings(enabled=codes)).lint(chains)
 
 

@@ -315,7 +315,7 @@ def test_exclude_from_the_config(project: Path) -> None:
         (["--select", "ss102"], ["SS102"]),
         (["--select", "SS101,text-for-structured-data", "--select", "SS900"], ["SS101", "SS104", "SS900"]),
         (["--select", "design"], ["SS101", "SS102", "SS104", "SS103"]),
-        (["--select", "ALL", "--ignore", "design"], ["SS900"]),
+        (["--select", "ALL", "--ignore", "design,types,security"], ["SS900"]),
         (["--ignore", "meta"], ["SS101", "SS102", "SS104", "SS103"]),
         (["--ignore", "SS101", "--ignore", "denormalized-user-field,SS900"], ["SS102", "SS104"]),
         # ignore wins over select, whatever the order and form

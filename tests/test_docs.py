@@ -299,10 +299,12 @@ def test_readme_history_config_does_what_it_says(tmp_path) -> None:
 def test_readme_ignore_unpaired_example_does_what_it_says(tmp_path) -> None:
     (tmp_path / ".git").mkdir()
     _write(tmp_path, {
-        "db/migrations/1510262030_initial_schema.up.sql": "CREATE TABLE resources (id serial PRIMARY KEY, name text NOT NULL);\n",
+        "db/migrations/1510262030_initial_schema.up.sql":
+            "CREATE TABLE resources (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL);\n",
         "db/migrations/1510262030_initial_schema.down.sql": "DROP TABLE resources;\n",
         "db/migrations/1537546150_global_resource_version_history.up.sql":
-            "CREATE TABLE resource_versions (id serial PRIMARY KEY, resource_id integer NOT NULL REFERENCES resources (id));\n",
+            "CREATE TABLE resource_versions (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, resource_id bigint NOT NULL"
+            " REFERENCES resources (id));\nCREATE INDEX ON resource_versions (resource_id);\n",
         "db/migrations/1537546150_global_resource_version_history.down.go": "package migrations\n",
         "db/migrations/1538688835_create_job_combinations.up.go": "package migrations\n",
         "db/migrations/1538688835_create_job_combinations.down.sql": "DROP TABLE job_combinations;\n",
@@ -327,6 +329,8 @@ def test_readme_forward_only_example_keeps_the_downs_that_exist_checked(tmp_path
         ("000008_add_product_weight.up.sql", "SS303"),
         ("000008_create_shipments.up.sql", "SS303"),
         ("000009_add_gift_wrap.down.sql", "SS304"),
+        ("000011_rename_customer_full_name.down.sql", "SS212"),
+        ("000011_rename_customer_full_name.up.sql", "SS212"),
     ]
 
 

@@ -1,5 +1,6 @@
 """The shipped examples: examples/bad and examples/migrations make every rule fire exactly where expected,
-examples/good is clean, and each folder is a history of its own."""
+examples/safety makes the migration-safety rules fire, examples/good is clean, and each folder is a
+history of its own."""
 
 from __future__ import annotations
 
@@ -19,27 +20,38 @@ from conftest import REPO
 BAD = "examples/bad"
 GOOD = "examples/good"
 MIGRATIONS = "examples/migrations"
+SAFETY = "examples/safety"
 
 # (path, code, line, column) of every finding in examples/bad, each reasoned from the files.
 EXPECTED_BAD = {
-    # 001: `    tags text  -- e.g. 'sale,summer'` on line 29: a text column named `tags` (a structured name);
+    # 001: `    tags text  -- e.g. 'sale,summer'` on line 31: a text column named `tags` (a structured name);
     # findings point at the column name, after four spaces of indent.
-    (f"{BAD}/001_create_customers.sql", "SS104", 29, 5),
-    # 002, table orders (lines 12-19). Line 14 `    customer_id bigint NOT NULL,`: customers exists and no
+    (f"{BAD}/001_create_customers.sql", "SS104", 31, 5),
+    # Line 18 `    customer_id bigint NOT NULL REFERENCES customers (id) ON DELETE CASCADE,`: no index on
+    # customer_addresses starts with customer_id; reported at REFERENCES (4 + 28 characters before it).
+    (f"{BAD}/001_create_customers.sql", "SS502", 18, 33),
+    # Line 23 `    country char(2) NOT NULL`: a blank-padded char column (a note).
+    (f"{BAD}/001_create_customers.sql", "SS405", 23, 5),
+    # 002, table orders (lines 14-21). Line 16 `    customer_id bigint NOT NULL,`: customers exists and no
     # foreign key is ever added.
-    (f"{BAD}/002_create_orders.sql", "SS101", 14, 5),
-    # Line 15 `    status varchar(20) ...`: a status column of a text type, no CHECK, enum or lookup table.
-    (f"{BAD}/002_create_orders.sql", "SS102", 15, 5),
-    # Line 16 `    customer_email text NOT NULL,  -- sqlsoul: ignore[denormalised-user-field] ...`:
+    (f"{BAD}/002_create_orders.sql", "SS101", 16, 5),
+    # Line 17 `    status varchar(20) ...`: a status column of a text type, no CHECK, enum or lookup table.
+    (f"{BAD}/002_create_orders.sql", "SS102", 17, 5),
+    # Line 18 `    customer_email text NOT NULL,  -- sqlsoul: ignore[denormalised-user-field] ...`:
     # customer is a person entity and email a personal attribute. The suppression misspells the rule,
     # so it silences nothing and is itself reported where the comment starts: 4 + len("customer_email")
     # + len(" text NOT NULL,") + 2 spaces = 35 characters before it, so column 36.
-    (f"{BAD}/002_create_orders.sql", "SS103", 16, 5),
-    (f"{BAD}/002_create_orders.sql", "SS904", 16, 36),
-    # Line 21: `-- sqlsoul: ignore[missing-foreign-key] ...` above order_items, whose *_id columns all have
+    (f"{BAD}/002_create_orders.sql", "SS103", 18, 5),
+    (f"{BAD}/002_create_orders.sql", "SS904", 18, 36),
+    # Line 23: `-- sqlsoul: ignore[missing-foreign-key] ...` above order_items, whose *_id columns all have
     # foreign keys: nothing to silence, reported at the start of the comment.
-    (f"{BAD}/002_create_orders.sql", "SS903", 21, 1),
-    # (payments.provider_payload on line 34 is silenced by a used same-line suppression: no finding.)
+    (f"{BAD}/002_create_orders.sql", "SS903", 23, 1),
+    # Line 26 `    product_id bigint NOT NULL REFERENCES products (id),`: the primary key (order_id,
+    # product_id) serves order_id, not product_id. Line 34 `    order_id bigint NOT NULL REFERENCES orders (id),`
+    # in payments: no index at all.
+    (f"{BAD}/002_create_orders.sql", "SS502", 26, 32),
+    (f"{BAD}/002_create_orders.sql", "SS502", 34, 30),
+    # (payments.provider_payload on line 36 is silenced by a used same-line suppression: no finding.)
     # 003: the ALTER TABLE on lines 11-13 misses a comma; PostgreSQL's parser stops at the second
     # `    ADD COLUMN` on line 13.
     (f"{BAD}/003_add_shipping.sql", "SS900", 13, 5),
@@ -53,6 +65,27 @@ EXPECTED_BAD = {
     # 004, line 2: `INSERT INTO products (sku, title, price_cents) VALUES ('CAFE-1', 'Caf` is 69 characters,
     # then the Latin-1 byte 0xE9: the first invalid UTF-8 sequence, column 70.
     (f"{BAD}/004_seed_products.sql", "SS901", 2, 70),
+    # 005: the column findings point at the column names of daily_sales (lines 19-24, four spaces in);
+    # line 19 `    id serial PRIMARY KEY,` gives two: an integer key and a serial column.
+    (f"{BAD}/005_reporting_and_access.sql", "SS401", 19, 5),
+    (f"{BAD}/005_reporting_and_access.sql", "SS402", 19, 5),
+    (f"{BAD}/005_reporting_and_access.sql", "SS403", 21, 5),
+    (f"{BAD}/005_reporting_and_access.sql", "SS406", 22, 5),
+    (f"{BAD}/005_reporting_and_access.sql", "SS407", 23, 5),
+    (f"{BAD}/005_reporting_and_access.sql", "SS408", 24, 5),
+    # Line 27 `CREATE TABLE page_views (`: at the table name. Line 32: the index whose (path) leads
+    # page_views_path_viewed_at_idx, at its ON clause's table.
+    (f"{BAD}/005_reporting_and_access.sql", "SS501", 27, 14),
+    (f"{BAD}/005_reporting_and_access.sql", "SS503", 32, 37),
+    # Line 35 `CREATE ROLE reporting SUPERUSER LOGIN PASSWORD 'Winter2024!';`: at SUPERUSER and at the
+    # password literal (which every output masks).
+    (f"{BAD}/005_reporting_and_access.sql", "SS605", 35, 23),
+    (f"{BAD}/005_reporting_and_access.sql", "SS603", 35, 48),
+    # Line 36 `GRANT SELECT ON daily_sales TO PUBLIC;`: at PUBLIC. Line 37: GRANT ALL (a note).
+    (f"{BAD}/005_reporting_and_access.sql", "SS601", 36, 32),
+    (f"{BAD}/005_reporting_and_access.sql", "SS602", 37, 1),
+    # Line 40 `    LANGUAGE sql SECURITY DEFINER`: at SECURITY DEFINER, with no SET search_path.
+    (f"{BAD}/005_reporting_and_access.sql", "SS604", 40, 18),
 }
 
 # (path, code, line, column) of every finding in examples/migrations, a golang-migrate folder: each
@@ -85,6 +118,49 @@ EXPECTED_MIGRATIONS = {
     # 000010 (two columns in one ALTER TABLE, both dropped by the down) and 000011 (a column renamed and
     # renamed back) invert cleanly. No design rule fires anywhere: every *_id column has a foreign key,
     # statuses and states are enum types or CHECKed, structured data is jsonb or an array.
+    # 000011 renames a column of a live table, and its down renames it back: renaming-column on both,
+    # at the statement after each file's header.
+    (f"{MIGRATIONS}/000011_rename_customer_full_name.up.sql", "SS212", 9, 1),
+    (f"{MIGRATIONS}/000011_rename_customer_full_name.down.sql", "SS212", 6, 1),
+}
+
+# (path, code, line, column) of every finding in examples/safety, a goose folder: each file's up runs in
+# a transaction unless it says `-- +goose NO TRANSACTION`. Each file's header lists its findings; the
+# columns are those of the column name (ADD COLUMN, ALTER COLUMN TYPE), of the constraint (ADD
+# CONSTRAINT) or of the statement's start.
+EXPECTED_SAFETY = {
+    (f"{SAFETY}/00002_add_order_columns.sql", "SS201", 10, 31),
+    (f"{SAFETY}/00002_add_order_columns.sql", "SS202", 11, 31),
+    (f"{SAFETY}/00002_add_order_columns.sql", "SS203", 12, 1),
+    (f"{SAFETY}/00003_add_order_constraints.sql", "SS204", 11, 26),
+    (f"{SAFETY}/00003_add_order_constraints.sql", "SS205", 12, 24),
+    (f"{SAFETY}/00003_add_order_constraints.sql", "SS206", 13, 27),
+    (f"{SAFETY}/00004_index_orders.sql", "SS208", 13, 1),
+    (f"{SAFETY}/00004_index_orders.sql", "SS207", 14, 30),
+    (f"{SAFETY}/00004_index_orders.sql", "SS209", 15, 1),
+    (f"{SAFETY}/00004_index_orders.sql", "SS221", 16, 1),
+    (f"{SAFETY}/00004_index_orders.sql", "SS208", 19, 1),  # the down
+    (f"{SAFETY}/00004_index_orders.sql", "SS209", 21, 1),
+    (f"{SAFETY}/00005_index_concurrently.sql", "SS210", 10, 1),
+    (f"{SAFETY}/00005_index_concurrently.sql", "SS209", 13, 1),
+    (f"{SAFETY}/00006_rename_and_retype.sql", "SS212", 14, 1),
+    (f"{SAFETY}/00006_rename_and_retype.sql", "SS213", 15, 1),
+    (f"{SAFETY}/00006_rename_and_retype.sql", "SS211", 16, 33),
+    (f"{SAFETY}/00006_rename_and_retype.sql", "SS211", 19, 33),  # the down
+    (f"{SAFETY}/00006_rename_and_retype.sql", "SS213", 20, 1),
+    (f"{SAFETY}/00006_rename_and_retype.sql", "SS212", 21, 1),
+    (f"{SAFETY}/00007_maintenance.sql", "SS228", 16, 1),
+    (f"{SAFETY}/00007_maintenance.sql", "SS225", 20, 16),
+    (f"{SAFETY}/00007_maintenance.sql", "SS223", 24, 1),
+    (f"{SAFETY}/00007_maintenance.sql", "SS216", 25, 1),
+    (f"{SAFETY}/00007_maintenance.sql", "SS302", 25, 1),
+    (f"{SAFETY}/00007_maintenance.sql", "SS214", 26, 1),
+    (f"{SAFETY}/00008_refunds.sql", "SS224", 11, 1),
+    (f"{SAFETY}/00008_refunds.sql", "SS301", 12, 1),
+    (f"{SAFETY}/00008_refunds.sql", "SS226", 13, 28),
+    (f"{SAFETY}/00009_backfill.sql", "SS219", 9, 1),
+    (f"{SAFETY}/00010_archive.sql", "SS220", 8, 1),
+    (f"{SAFETY}/00011_detach_old_archive.sql", "SS222", 8, 1),
 }
 
 
@@ -141,18 +217,33 @@ def test_migrations_findings_are_exactly_the_expected_ones(migrations) -> None:
 
 
 def test_migrations_show_the_migration_rules_only(migrations) -> None:
-    # The folder is there for the migration rules: no design or meta rule fires in it.
-    assert {finding["code"] for finding in migrations[1]} == {"SS301", "SS302", "SS303", "SS304"}
+    # The folder is there for the migration rules (and the one rename the safety rules see).
+    assert {finding["code"] for finding in migrations[1]} == {"SS301", "SS302", "SS303", "SS304", "SS212"}
 
 
-def test_every_rule_fires_somewhere_under_examples_except_unreadable_file(everything, registry: Registry) -> None:
-    # SS902 needs a file that cannot be read, which git cannot ship; its spec covers it.
-    assert {finding["code"] for finding in everything[1]} == set(registry.rules) - {"SS902"}
+@pytest.fixture(scope="module")
+def safety() -> tuple[int, list[dict]]:
+    return lint_json(SAFETY)
 
 
-@pytest.mark.parametrize("folder", [BAD, MIGRATIONS])
+def test_safety_findings_are_exactly_the_expected_ones(safety) -> None:
+    code, findings = safety
+    assert code == 1
+    assert as_set(findings) == EXPECTED_SAFETY
+    assert len(findings) == len(EXPECTED_SAFETY)
+
+
+def test_every_rule_on_by_default_fires_somewhere_under_examples(everything, registry: Registry) -> None:
+    # SS902 needs a file that cannot be read, which git cannot ship; syntax-newer-than-target needs a
+    # target older than the default (18, the newest the parser knows). Their specs cover both, and the
+    # opt-in rules' specs cover them.
+    on_by_default = {code for code, rule in registry.rules.items() if rule.meta.enabled}
+    assert {finding["code"] for finding in everything[1]} == on_by_default - {"SS902", "SS229"}
+
+
+@pytest.mark.parametrize("folder", [BAD, MIGRATIONS, SAFETY])
 def test_each_file_lists_its_findings_in_its_header(folder: str) -> None:
-    expected = EXPECTED_BAD | EXPECTED_MIGRATIONS
+    expected = EXPECTED_BAD | EXPECTED_MIGRATIONS | EXPECTED_SAFETY
     for path in sorted((REPO / folder).glob("*.sql")):
         if path.name == "004_seed_products.sql":
             continue  # the Latin-1 file is kept to two lines
@@ -192,17 +283,17 @@ def test_good_relies_on_the_final_state_of_its_history(tmp_path: Path) -> None:
 
 
 def test_linting_examples_lints_each_folder_as_its_own_history(everything) -> None:
-    # bad/, good/ and migrations/ are three histories: each gives exactly what it gives alone.
+    # bad/, good/, migrations/ and safety/ are four histories: each gives exactly what it gives alone.
     code, findings = everything
     assert code == 1
-    assert as_set(findings) == EXPECTED_BAD | EXPECTED_MIGRATIONS
-    assert len(findings) == len(EXPECTED_BAD) + len(EXPECTED_MIGRATIONS)
+    assert as_set(findings) == EXPECTED_BAD | EXPECTED_MIGRATIONS | EXPECTED_SAFETY
+    assert len(findings) == len(EXPECTED_BAD) + len(EXPECTED_MIGRATIONS) + len(EXPECTED_SAFETY)
 
 
 def test_lint_examples_text_output_exits_1() -> None:
     process = run_sqlsoul("lint", "--no-plugins", "examples/")
     assert process.returncode == 1
-    assert "examples/bad/002_create_orders.sql:14:5: warning SS101 missing-foreign-key:" in process.stdout
+    assert "examples/bad/002_create_orders.sql:16:5: warning SS101 missing-foreign-key:" in process.stdout
     assert "examples/migrations/000007_drop_customer_fax.up.sql:7:1: warning SS302 destructive-migration:" in process.stdout
     files = len(list((REPO / "examples").rglob("*.sql")))
     assert process.stderr.strip().startswith(f"{files} files, ")
@@ -228,4 +319,4 @@ def test_migrations_from_a_version_report_only_it_and_later_ones() -> None:
         assert process.returncode == 1, process.stderr
         later = {entry for entry in EXPECTED_MIGRATIONS if Path(entry[0]).name >= "000007"}
         assert as_set(json.loads(process.stdout)["findings"]) == later
-        assert len(later) == 4
+        assert len(later) == 6

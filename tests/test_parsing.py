@@ -22,7 +22,7 @@ Position = tuple[int, int, int, int]  # line, column, end line, end column
 
 def lint(registry: Registry, text: str | bytes, enabled: set[str] | None = None) -> LintResult:
     data = text if isinstance(text, bytes) else text.encode("utf-8")
-    settings = LintSettings(enabled=set(registry.rules) if enabled is None else enabled)
+    settings = LintSettings(enabled=registry.select(None, []) if enabled is None else enabled)
     return Linter(registry, settings).lint([[InputFile("case.sql", "case.sql", None, data)]])
 
 
@@ -344,7 +344,7 @@ def test_an_unreadable_file_is_reported_and_the_run_goes_on(registry, tmp_path: 
     (tmp_path / "001_create.sql").write_text(MISSING_FK, encoding="utf-8")
     (tmp_path / "002_missing.sql").symlink_to(tmp_path / "nowhere.sql")
     (tmp_path / "003_more.sql").write_text("SELECT 1;\n", encoding="utf-8")
-    settings = LintSettings(enabled=set(registry.rules))
+    settings = LintSettings(enabled=registry.select(None, []))
     result = Linter(registry, settings).lint(discover([str(tmp_path)], tmp_path, []))
     assert [(f.root_path, f.rule, f.line, f.column) for f in result.findings] == [
         ("001_create.sql", "missing-foreign-key", 2, 45),

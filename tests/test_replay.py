@@ -755,3 +755,17 @@ def test_identity_added_by_alter_table_numbers_the_column() -> None:
     assert table(catalog, "actor").columns["actor_id"].has_default
     replay("ALTER TABLE actor ALTER COLUMN actor_id DROP IDENTITY;\n", catalog=catalog)
     assert not table(catalog, "actor").columns["actor_id"].has_default
+
+
+def test_a_detached_partition_keeps_the_keys_it_had_through_its_parent() -> None:
+    catalog = replay(
+        "CREATE TABLE archive (id bigint NOT NULL, day date NOT NULL, PRIMARY KEY (id, day)) PARTITION BY RANGE (day);\n"
+        "CREATE TABLE archive_2024 PARTITION OF archive FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+        "ALTER TABLE archive DETACH PARTITION archive_2024;\n"
+    )
+    child = table(catalog, "archive_2024")
+    assert child.partition_of is None
+    assert [(c.kind, c.name, c.columns) for c in child.constraints] == [(ConstraintKind.PRIMARY_KEY, "archive_2024_pkey", ("id", "day"))]
+    # Attached again, its key is the parent's once more.
+    replay("ALTER TABLE archive ATTACH PARTITION archive_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n", catalog=catalog)
+    assert table(catalog, "archive_2024").constraints == []

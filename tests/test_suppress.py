@@ -13,7 +13,7 @@ ORDERS = "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NUL
 
 
 def lint(registry: Registry, text: str, enabled: set[str] | None = None) -> LintResult:
-    settings = LintSettings(enabled=set(registry.rules) if enabled is None else enabled)
+    settings = LintSettings(enabled=registry.select(None, []) if enabled is None else enabled)
     return Linter(registry, settings).lint([[InputFile("case.sql", "case.sql", None, text.encode("utf-8"))]])
 
 
@@ -54,7 +54,7 @@ def test_c_style_directive(registry) -> None:
 
 
 def test_codes_and_names_in_any_case(registry) -> None:
-    text = CUSTOMERS + "-- SQLSOUL: IGNORE[ss101]\n" + ORDERS + "\n" + "CREATE TABLE jobs (id int, status text); -- sqlsoul: ignore[Unchecked-Status-Column]\n"
+    text = CUSTOMERS + "-- SQLSOUL: IGNORE[ss101]\n" + ORDERS + "\n" + "CREATE TABLE jobs (id bigint PRIMARY KEY, status text); -- sqlsoul: ignore[Unchecked-Status-Column]\n"
     assert seen(registry, text) == []
 
 
@@ -87,9 +87,9 @@ def test_directive_on_the_first_line_of_a_multi_line_statement_is_an_inner_line(
 
 
 def test_ignore_file_anywhere_silences_the_whole_file(registry) -> None:
-    body = CUSTOMERS + ORDERS + "\nCREATE TABLE jobs (id int, status text);\n"
+    body = CUSTOMERS + ORDERS + "\nCREATE TABLE jobs (id bigint PRIMARY KEY, status text);\n"
     assert seen(registry, "-- sqlsoul: ignore-file[SS101, unchecked-status-column]\n" + body) == []
-    assert seen(registry, body + "/* sqlsoul: ignore-file[missing-foreign-key] */\n") == [("unchecked-status-column", 3, 28)]
+    assert seen(registry, body + "/* sqlsoul: ignore-file[missing-foreign-key] */\n") == [("unchecked-status-column", 3, 43)]
 
 
 def test_unused_suppression_is_reported_at_the_comment(registry) -> None:

@@ -1,7 +1,9 @@
 -- Web shop, migration 1: customers, their addresses, products.
 --
 -- Expected findings:
---   SS104 text-for-structured-data  products.tags holds a comma-separated list in text
+--   SS502 foreign-key-without-index  customer_addresses.customer_id: deleting a customer scans the addresses
+--   SS405 char-column                (a note) customer_addresses.country is char(2), padded with spaces
+--   SS104 text-for-structured-data   products.tags holds a comma-separated list in text
 -- Not flagged: customer_addresses.state is the region of an address, not a lifecycle state.
 
 CREATE TABLE customers (

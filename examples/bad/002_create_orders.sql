@@ -7,6 +7,8 @@
 --   SS904 unknown-rule-in-suppression  the suppression on customer_email misspells the rule
 --                                      (so it silences nothing and SS103 still fires)
 --   SS903 unused-suppression           the suppression above order_items: its foreign keys exist
+--   SS502 foreign-key-without-index    order_items.product_id (the primary key starts with order_id)
+--   SS502 foreign-key-without-index    payments.order_id
 -- Not flagged: payments.provider_payload, whose suppression is used.
 
 CREATE TABLE orders (

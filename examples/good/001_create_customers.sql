@@ -20,7 +20,7 @@ CREATE TABLE shop.customer_addresses (
     city text NOT NULL,
     state varchar(2),
     postal_code text NOT NULL,
-    country char(2) NOT NULL
+    country text NOT NULL CHECK (country ~ '^[A-Z]{2}$')  -- ISO 3166 code
 );
 
 CREATE INDEX customer_addresses_customer_id_idx ON shop.customer_addresses (customer_id);

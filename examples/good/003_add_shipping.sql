@@ -18,4 +18,7 @@ CREATE TABLE shop.shipments (
     parcel_ids text[] NOT NULL DEFAULT '{}'
 );
 
+-- Deleting a delivery state looks its shipments up by this index, not by a scan.
+CREATE INDEX shipments_delivery_state_idx ON shop.shipments (delivery_state);
+
 COMMENT ON COLUMN shop.shipments.parcel_ids IS 'Carrier parcel numbers, one per box';

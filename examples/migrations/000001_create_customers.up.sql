@@ -18,7 +18,7 @@ CREATE TABLE customer_addresses (
     city text NOT NULL,
     state varchar(2),
     postal_code text NOT NULL,
-    country char(2) NOT NULL
+    country text NOT NULL CHECK (country ~ '^[A-Z]{2}$')
 );
 
 CREATE INDEX customer_addresses_customer_id_idx ON customer_addresses (customer_id);

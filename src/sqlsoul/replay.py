@@ -54,6 +54,7 @@ _NOT_NULL_NAME = re.compile(r"_not_null\d*$")
 _SERIAL_STORAGE = {"serial": "int4", "serial4": "int4", "bigserial": "int8", "serial8": "int8", "smallserial": "int2",
                    "serial2": "int2"}
 _SERIAL_TYPES = frozenset(_SERIAL_STORAGE)
+_PARTITION_KEYS = (ConstraintKind.PRIMARY_KEY, ConstraintKind.UNIQUE)  # keys a partition has through its parent
 
 
 def names(items: list[Node] | None) -> tuple[str, ...]:
@@ -458,10 +459,21 @@ class Replayer:
             child = self._table(definition.get("PartitionCmd", {}).get("name"))
             if child is not None:
                 self.catalog.mark_partition(child, table.qualified)
+                # Its keys that match the parent's become the parent's (PostgreSQL attaches their indexes).
+                keys = [(c.kind, c.columns) for c in table.constraints if c.kind in _PARTITION_KEYS]
+                child.constraints = [c for c in child.constraints if (c.kind, c.columns) not in keys]
         elif subtype in ("AT_DetachPartition", "AT_DetachPartitionFinalize"):
             child = self._table(definition.get("PartitionCmd", {}).get("name"))
             if child is not None:
                 self.catalog.mark_partition(child, None)
+                self._keep_partition_keys(table, child)
+
+    def _keep_partition_keys(self, parent: Table, child: Table) -> None:
+        """A detached partition keeps, as its own, the primary and unique keys it had through its parent."""
+        for key in [c for c in parent.constraints if c.kind in _PARTITION_KEYS]:
+            if not any(c.kind is key.kind and c.columns == key.columns for c in child.constraints):
+                name = self._generated_name(child, key.kind, {}, key.columns)
+                child.constraints.append(Constraint(key.kind, name, key.columns, origin=key.origin))
 
     def _rename(self, node: Node, site: _Site) -> None:
         rename_type = node.get("renameType")
