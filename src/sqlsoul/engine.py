@@ -404,6 +404,11 @@ class _ChainRun:
     ) -> None:
         if not rules:
             return
+        if statement.kind == "AlterTableStmt":
+            present = {item["AlterTableCmd"].get("subtype") for item in statement.node.get("cmds") or () if "AlterTableCmd" in item}
+            rules = [rule for rule in rules if not rule.subcommands or not rule.subcommands.isdisjoint(present)]
+            if not rules:
+                return
         state = self.files[index]
         # One context for every rule of the statement, told which rule is asking: an ALTER TABLE
         # goes to a dozen rules, and a context each cost more than most of their checks.

@@ -107,6 +107,8 @@ class Session:
         Names are compared as written: a table created without a schema is taken to be the one a
         schema-qualified name of the same table name means (migrations rarely create `users` and
         then touch another schema's `users`)."""
+        if not self.created:
+            return False  # most parts create nothing: the common answer at once
         name = relation.get("relname", "")
         schema = relation.get("schemaname")
         if schema:
@@ -118,6 +120,8 @@ class Session:
         earlier in this part and not written to since. Rewriting or scanning it costs nothing."""
         if self.is_new(relation):
             return True
+        if not self.emptied:
+            return False
         name, schema = relation.get("relname", ""), relation.get("schemaname")
         if schema:
             return (schema, name) in self.emptied or (None, name) in self.emptied

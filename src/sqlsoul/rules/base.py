@@ -99,6 +99,9 @@ class Rule:
     meta: ClassVar[RuleMeta]
     scope: ClassVar[str] = "statement"
     targets: ClassVar[frozenset[str]] = frozenset()
+    # For an ALTER TABLE target: the subcommands (AlterTableCmd subtypes) the rule judges; the
+    # engine skips statements without any of them. Empty: every ALTER TABLE.
+    subcommands: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, options: dict[str, Any] | None = None) -> None:
         defaults = {name: spec.default for name, spec in self.meta.options.items()}

@@ -47,6 +47,7 @@ Recipe = Callable[[dict[str, Any], dict[str, Any]], str]  # (table RangeVar, Col
 class AddingColumnWithVolatileDefault(Rule):
     meta = builtin_meta("SS201")
     targets = frozenset({"AlterTableStmt"})
+    subcommands = frozenset({"AT_AddColumn"})
 
     def __init__(self, options: dict[str, Any] | None = None) -> None:
         super().__init__(options)

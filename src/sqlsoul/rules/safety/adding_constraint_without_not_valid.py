@@ -23,6 +23,7 @@ _EXPRESSION_MARKS = re.compile(rb"[()'\"]")  # what the scan for the end of a CH
 class AddingConstraintWithoutNotValid(Rule):
     meta = builtin_meta("SS205")
     targets = frozenset({"AlterTableStmt"})
+    subcommands = frozenset({"AT_AddConstraint", "AT_AddColumn"})
 
     def check_statement(self, ctx: StatementContext) -> None:
         relation = live_altered_table(ctx, with_rows=True)

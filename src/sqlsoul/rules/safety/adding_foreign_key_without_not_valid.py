@@ -31,6 +31,7 @@ _ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"
 class AddingForeignKeyWithoutNotValid(Rule):
     meta = builtin_meta("SS204")
     targets = frozenset({"AlterTableStmt"})
+    subcommands = frozenset({"AT_AddConstraint", "AT_AddColumn"})
 
     def check_statement(self, ctx: StatementContext) -> None:
         relation = live_altered_table(ctx, with_rows=True)

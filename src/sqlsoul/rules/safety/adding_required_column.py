@@ -28,6 +28,7 @@ _REQUIRING = ("CONSTR_NOTNULL", "CONSTR_PRIMARY")
 class AddingRequiredColumn(Rule):
     meta = builtin_meta("SS202")
     targets = frozenset({"AlterTableStmt"})
+    subcommands = frozenset({"AT_AddColumn"})
 
     def check_statement(self, ctx: StatementContext) -> None:
         relation = live_altered_table(ctx, with_rows=True)

@@ -29,6 +29,7 @@ from sqlsoul.rules.safety.common import (
 class AddingUniqueConstraintOnExistingTable(Rule):
     meta = builtin_meta("SS206")
     targets = frozenset({"AlterTableStmt"})
+    subcommands = frozenset({"AT_AddConstraint", "AT_AddColumn"})
     contype = "CONSTR_UNIQUE"
     keyword = "UNIQUE"
     what = "unique constraint"

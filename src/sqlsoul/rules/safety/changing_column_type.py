@@ -34,6 +34,7 @@ TIMESTAMP_UTC_VERSION = 12  # PostgreSQL 12: timestamp <-> timestamptz without a
 class ChangingColumnType(Rule):
     meta = builtin_meta("SS211")
     targets = frozenset({"AlterTableStmt"})
+    subcommands = frozenset({"AT_AlterColumnType"})
 
     def check_statement(self, ctx: StatementContext) -> None:
         relation = live_altered_table(ctx, with_rows=True)

@@ -18,6 +18,7 @@ CONCURRENT_DETACH_VERSION = 14
 class DetachPartitionNonConcurrently(Rule):
     meta = builtin_meta("SS222")
     targets = frozenset({"AlterTableStmt"})
+    subcommands = frozenset({"AT_DetachPartition"})
 
     def check_statement(self, ctx: StatementContext) -> None:
         if ctx.settings.pg_version < CONCURRENT_DETACH_VERSION:

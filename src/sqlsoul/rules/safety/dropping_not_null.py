@@ -11,6 +11,7 @@ from sqlsoul.rules.safety.common import alter_commands, live_altered_table, rela
 class DroppingNotNull(Rule):
     meta = builtin_meta("SS215")
     targets = frozenset({"AlterTableStmt"})
+    subcommands = frozenset({"AT_DropNotNull"})
 
     def check_statement(self, ctx: StatementContext) -> None:
         if ctx.session.down:

@@ -21,6 +21,7 @@ from sqlsoul.rules.safety.common import (
 class SettingNotNullOnExistingColumn(Rule):
     meta = builtin_meta("SS203")
     targets = frozenset({"AlterTableStmt"})
+    subcommands = frozenset({"AT_SetNotNull"})
 
     def check_statement(self, ctx: StatementContext) -> None:
         relation = live_altered_table(ctx, with_rows=True)
