@@ -47,6 +47,6 @@ class TextForStructuredData(Rule):
         if default[:1] in ("[", "{"):
             return f"its default {default!r} is a JSON or array literal"
         line = source.line_of(column.origin.span.start)  # type: ignore[union-attr]
-        if any(c.line <= line <= c.end_line and _STRUCTURE_IN_COMMENT.search(c.text) for c in source.comments):
+        if any(_STRUCTURE_IN_COMMENT.search(comment.text) for comment in source.comments_on(line)):
             return "its comment says it holds a list or JSON"
         return None
