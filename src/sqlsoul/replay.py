@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlsoul.findings import Span
@@ -73,20 +73,25 @@ def type_ref(type_name: Node) -> TypeRef:
     return TypeRef(parts[-1], schema, modifiers, bool(type_name.get("arrayBounds")))
 
 
-def column_refs(expression: Any) -> Iterator[str]:
-    """Names of the columns an expression reads (the last part of each column reference)."""
-    if isinstance(expression, dict):
-        reference = expression.get("ColumnRef")
-        if reference is not None:
-            fields = names(reference.get("fields"))
-            if fields:
-                yield fields[-1]
-            return
-        for value in expression.values():
-            yield from column_refs(value)
-    elif isinstance(expression, list):
-        for value in expression:
-            yield from column_refs(value)
+def column_refs(expression: Any) -> list[str]:
+    """Names of the columns an expression reads (the last part of each column reference), in the
+    order they are written. A loop over a stack: expressions nest deeply, and recursive generators
+    cost a frame per level."""
+    found: list[str] = []
+    pending = [expression]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            reference = item.get("ColumnRef")
+            if reference is not None:
+                fields = names(reference.get("fields"))
+                if fields:
+                    found.append(fields[-1])
+            else:
+                pending.extend(reversed(item.values()))  # reversed: popped in written order
+        elif isinstance(item, list):
+            pending.extend(reversed(item))
+    return found
 
 
 def constant_text(expression: Node | None) -> str | None:
