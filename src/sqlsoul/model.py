@@ -238,8 +238,14 @@ class Catalog:
             return []
         return [other for other in self.tables.values() if other.partition_of == table.qualified]
 
-    def tables_named(self, name: str) -> list[Table]:
-        """Tables with this name in any schema, those on the search path first."""
-        found = [table for (schema, table_name), table in self.tables.items() if table_name == name]
+    def tables_by_name(self) -> dict[str, list[Table]]:
+        """Tables by name, whatever their schema: those on the search path first (one pass, for
+        rules that look many names up in a catalog that no longer changes)."""
         order = {schema: rank for rank, schema in enumerate(self.search_path)}
-        return sorted(found, key=lambda table: order.get(table.schema, len(order)))
+        found: dict[str, list[Table]] = {}
+        for (_, name), table in self.tables.items():
+            found.setdefault(name, []).append(table)
+        for tables in found.values():
+            if len(tables) > 1:
+                tables.sort(key=lambda table: order.get(table.schema, len(order)))
+        return found

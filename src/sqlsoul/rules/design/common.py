@@ -18,10 +18,11 @@ def judged_columns(catalog: Catalog) -> Iterator[tuple[Table, Column]]:
                 yield table, column
 
 
-def find_table(catalog: Catalog, entity: str, near: Table) -> Table | None:
-    """The table an entity name refers to (singular or plural), preferring the schema of `near`."""
+def find_table(tables_by_name: dict[str, list[Table]], entity: str, near: Table) -> Table | None:
+    """The table an entity name refers to (singular or plural), preferring the schema of `near`;
+    `tables_by_name` is the catalog's `tables_by_name()`."""
     for form in entity_forms(entity):
-        found = catalog.tables_named(form)
+        found = tables_by_name.get(form)
         if found:
             return next((table for table in found if table.schema == near.schema), found[0])
     return None

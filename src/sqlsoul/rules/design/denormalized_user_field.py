@@ -17,6 +17,7 @@ class DenormalizedUserField(Rule):
     def check_history(self, ctx: HistoryContext) -> None:
         people = {singular(entity.lower()) for entity in self.options["person_entities"]}
         person_attributes = {attribute.lower() for attribute in self.options["person_attributes"]}
+        tables = ctx.catalog.tables_by_name()
         for table, column in judged_columns(ctx.catalog):
             parts = words(column.name)
             for split in range(1, len(parts)):
@@ -25,7 +26,7 @@ class DenormalizedUserField(Rule):
                     continue
                 if words(table.name)[-1] in entity_forms(entity):
                     break  # the entity's own table (users, oauth_accounts) keeps its own attributes
-                source = find_table(ctx.catalog, entity, table)
+                source = find_table(tables, entity, table)
                 if source is table:
                     break
                 copied = source is not None and attribute in source.columns and attribute not in key_columns(source)

@@ -22,10 +22,11 @@ class MissingForeignKey(Rule):
     scope = "history"
 
     def check_history(self, ctx: HistoryContext) -> None:
+        tables = ctx.catalog.tables_by_name()
         for table, column in judged_columns(ctx.catalog):
             if matches_any(column.name, self.options["ignore_columns"]):
                 continue
-            target = self._referenced_table(ctx, table, column)
+            target = self._referenced_table(tables, table, column)
             if target is None or has_constraint(ctx.catalog, table, column.name, ConstraintKind.FOREIGN_KEY):
                 continue
             key = primary_key(target)
@@ -46,7 +47,7 @@ class MissingForeignKey(Rule):
                 "CREATE INDEX CONCURRENTLY if no index starts with it.",
             )
 
-    def _referenced_table(self, ctx: HistoryContext, table: Table, column: Column) -> Table | None:
+    def _referenced_table(self, tables: dict[str, list[Table]], table: Table, column: Column) -> Table | None:
         parts = words(column.name)
         if len(parts) < 2 or parts[-1] != "id":
             return None
@@ -57,7 +58,7 @@ class MissingForeignKey(Rule):
             return table  # a tree: parent_id points into its own table
         # Longest name first: business_unit_id means business_units before units.
         for start in range(len(entity_words)):
-            target = find_table(ctx.catalog, "_".join(entity_words[start:]), table)
+            target = find_table(tables, "_".join(entity_words[start:]), table)
             if target is not None:
                 return None if target is table else target
         return None
