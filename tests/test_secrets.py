@@ -88,3 +88,17 @@ def test_sarif_fingerprints_hash_the_masked_line(outputs: dict[str, tuple[str, s
     masked_line = "CREATE ROLE app LOGIN SUPERUSER PASSWORD **************;"
     payload = json.dumps(["SS603", "001_roles.sql", first["message"]["text"].rstrip("."), masked_line, 0], ensure_ascii=False, separators=(",", ":"))
     assert first["partialFingerprints"][FINGERPRINT_KEY] == hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def test_secrets_stay_masked_when_the_password_rule_is_not_selected(tmp_path: Path) -> None:
+    path = tmp_path / "001_roles.sql"
+    path.write_text(MIGRATION, encoding="utf-8")
+    for selection in (["--select", "superuser-role"], ["--ignore", "password-in-migration"]):
+        completed = subprocess.run(
+            [sys.executable, "-m", "sqlsoul", "lint", "--no-color", *selection, str(path)],
+            capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, check=False,
+        )
+        assert "SS605" in completed.stdout and "SS603" not in completed.stdout, completed.stderr
+        assert "  CREATE ROLE app LOGIN SUPERUSER PASSWORD **************;" in completed.stdout
+        for secret in SECRETS:
+            assert secret not in completed.stdout + completed.stderr

@@ -130,8 +130,8 @@ class Linter:
         self.registry = registry
         self.settings = settings
         rules = [
-            registry.rules[code](settings.rule_options.get(code)) for code in sorted(settings.enabled)
-            if registry.rules[code].scope != "meta"
+            rule(settings.rule_options.get(code)) for code, rule in sorted(registry.rules.items())
+            if rule.scope != "meta" and (code in settings.enabled or rule.guards_secrets)
         ]
         self.history_rules = [rule for rule in rules if rule.scope == "history"]
         self.unit_rules = [rule for rule in rules if rule.scope == "unit"]

@@ -102,6 +102,9 @@ class Rule:
     # For an ALTER TABLE target: the subcommands (AlterTableCmd subtypes) the rule judges; the
     # engine skips statements without any of them. Empty: every ALTER TABLE.
     subcommands: ClassVar[frozenset[str]] = frozenset()
+    # A rule that finds secrets (and redacts them, see StatementContext.redact) runs even when it is
+    # not selected, so that no other finding shows a secret on its line; its own findings are dropped.
+    guards_secrets: ClassVar[bool] = False
 
     def __init__(self, options: dict[str, Any] | None = None) -> None:
         defaults = {name: spec.default for name, spec in self.meta.options.items()}

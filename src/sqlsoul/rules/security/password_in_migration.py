@@ -23,6 +23,7 @@ _STRING_TOKENS = frozenset({"SCONST", "USCONST"})
 class PasswordInMigration(Rule):
     meta = builtin_meta("SS603")
     targets = frozenset({"CreateRoleStmt", "AlterRoleStmt", "CreateUserMappingStmt", "AlterUserMappingStmt"})
+    guards_secrets = True
 
     def check_statement(self, ctx: StatementContext) -> None:
         for option in role_options(ctx.statement.node):
