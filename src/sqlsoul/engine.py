@@ -336,11 +336,13 @@ class _ChainRun:
         )
         before = self.catalog.snapshot() if unit_rules else self.catalog
         session = Session(mode, len(written_up))
+        request_sizes = self._request_sizes(unit, first, written_up)
         position = -1
         for index, statement in up:
             position += statement.inside is None  # a DO block's statements stand where the block is
             if self.files[index].replayed:
                 session.position = position
+                session.request_size = request_sizes.get(position, 1)
                 self._check(self.catalog, index, statement, session)
                 self._replay(self.replayer, index, statement)
                 session.step(statement)
@@ -352,10 +354,12 @@ class _ChainRun:
             after_down = self.catalog.snapshot()
             self.down_replayer.catalog = after_down
             session = Session(mode, len(written_down), down=True)
+            request_sizes = self._request_sizes(unit, first, written_down)
             position = -1
             for index, statement in down:
                 position += statement.inside is None
                 session.position = position
+                session.request_size = request_sizes.get(position, 1)
                 self._check(after_down, index, statement, session)
                 problem = self._replay(self.down_replayer, index, statement)
                 if problem:
@@ -370,6 +374,18 @@ class _ChainRun:
             )
         for _, statement in (*up, *down):
             statement.node = {}  # the tree is no longer needed; keep the run's memory small
+
+    @staticmethod
+    def _request_sizes(unit: Unit, first: int, statements: list[tuple[int, Statement]]) -> dict[int, int]:
+        """For each statement (by position) that shares its request with others: how many it holds."""
+        if not unit.requests:
+            return {}
+        members: dict[int, list[int]] = {}
+        for position, (index, statement) in enumerate(statements):
+            for number, request in enumerate(unit.requests):
+                if first + request.file == index and request.holds(statement.span.start):
+                    members.setdefault(number, []).append(position)
+        return {position: len(held) for held in members.values() for position in held}
 
     def _unparsed(self, parts: list[Part] | None, first: int) -> bool:
         for part in parts or ():

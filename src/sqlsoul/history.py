@@ -56,6 +56,9 @@ class Unit:
     transaction: TransactionMode = TransactionMode.TRANSACTION
     repeatable: bool = False  # Flyway R__ scripts: rerun whenever they change, after the versioned ones
     label: str = ""  # how messages name the unit, as its framework would (default: version_title)
+    # In an autocommit unit, stretches of text the framework sends as one request (goose's
+    # StatementBegin ... StatementEnd): PostgreSQL runs the statements of each as one implicit transaction.
+    requests: list[Part] = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -51,6 +51,7 @@ class Session:
     statements: int  # how many statements this part has
     down: bool = False  # the part is the unit's down
     position: int = 0  # index in the part of the statement being checked
+    request_size: int = 1  # in an autocommit unit: the statements sent in one request with it (see Unit.requests)
     explicit_transaction: bool = False  # a BEGIN in the file is open
     # The transaction the framework wraps the unit in is still open: a COMMIT or ROLLBACK in the
     # file ends it early, and what follows runs statement by statement.
@@ -84,10 +85,13 @@ class Session:
 
         A framework-wrapped unit does until a COMMIT in the file ends the framework's transaction; a
         file sent in one request does whenever it holds more than one statement (PostgreSQL runs such
-        a request as implicit transaction blocks); an explicit BEGIN opens one in any mode."""
+        a request as implicit transaction blocks), and so does a block of statements an autocommit
+        unit sends in one request; an explicit BEGIN opens one in any mode."""
         if self.transaction_open:
             return True
-        return self.mode is TransactionMode.IMPLICIT and self.statements > 1
+        if self.mode is TransactionMode.IMPLICIT:
+            return self.statements > 1
+        return self.request_size > 1
 
     @property
     def lock_timeout(self) -> bool:

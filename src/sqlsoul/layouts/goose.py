@@ -17,7 +17,9 @@ What goose does (pressly/goose):
   (parser.go sets `useTx = false` on any line; the `goose create` template says "Both Up and
   Down migrations within this file will be run without a transaction"). Then each statement is
   sent with its own `ExecContext` (migration_sql.go `runSQLMigration`): each commits on its own.
-  With a transaction, all of them run inside one BEGIN ... COMMIT.
+  With a transaction, all of them run inside one BEGIN ... COMMIT. A StatementBegin/End block is
+  one statement to goose, so one `ExecContext`: PostgreSQL runs what it holds as one implicit
+  transaction.
 """
 
 from __future__ import annotations
@@ -82,8 +84,23 @@ def build(folder: Path, files: list[InputFile], names: list[str], loader: Loader
         else:  # a missing down is irreversible-migration's finding, unless it is known and accepted
             down = None if options.partner_not_expected(item) else []
         # The up also holds anything before its annotation, which goose refuses.
-        history.units.append(Unit(version, title, [Part(index, 0, down_at)], down, mode))
+        unit = Unit(version, title, [Part(index, 0, down_at)], down, mode)
+        if no_transaction:
+            unit.requests = _blocks(index, annotations)
+        history.units.append(unit)
     return history
+
+
+def _blocks(index: int, annotations: list[tuple[str, int, int]]) -> list[Part]:
+    """The StatementBegin ... StatementEnd blocks of a file, each sent to the server in one request."""
+    blocks, begun = [], None
+    for kind, start, end in annotations:
+        if kind == "statementbegin":
+            begun = start
+        elif kind == "statementend" and begun is not None:
+            blocks.append(Part(index, begun, end))
+            begun = None
+    return blocks
 
 
 def _order(name: str) -> tuple[int, int, str]:
