@@ -22,7 +22,11 @@ def test_case(spec, case, registry: Registry) -> None:
     )
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=[spec["code"] for spec in SPECS])
+# Verify's findings come from running migrations on PostgreSQL (tests/test_verify.py), not from lint.
+LINT_SPECS = [spec for spec in SPECS if spec["category"] != "verify"]
+
+
+@pytest.mark.parametrize("spec", LINT_SPECS, ids=[spec["code"] for spec in LINT_SPECS])
 def test_every_rule_has_a_failing_and_a_passing_case(spec) -> None:
     assert first_case(spec, failing=True) is not None, f"{spec['code']} has no failing case"
     assert first_case(spec, failing=False) is not None, f"{spec['code']} has no passing case"

@@ -208,6 +208,8 @@ def _settings(
         enabled = registry.select(chosen_select, chosen_ignore)
     except KeyError as error:
         raise UsageProblem(f"unknown rule, category or selector {error.args[0]!r} (see 'sqlsoul rules')") from None
+    # What verify reports needs a server: lint neither runs nor lists those rules.
+    enabled = {code for code in enabled if registry.rules[code].scope != "verify"}
     return lint_settings(config, enabled, pg_version)
 
 
@@ -229,6 +231,113 @@ def _exit_code(result: LintResult, fail_on: str) -> int:
         return 0
     threshold = Severity.parse(fail_on)
     return 1 if any(finding.severity >= threshold for finding in result.findings) else 0
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--database-url", metavar="URL", help="Verify on this existing server (in a scratch database it creates and drops; needs CREATEDB).")
+@click.option("--postgres-bin", type=click.Path(file_okay=False), help="Start the throwaway server from this installation's initdb and pg_ctl.")
+@click.option("--setting", "custom_settings", multiple=True, metavar="NAME=VALUE", help="A setting migrations read with current_setting() (repeatable).")
+@click.option("--skip-unavailable-extensions", is_flag=True, help="Carry on without an extension the server lacks (a note) instead of stopping.")
+@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None, help="Output format.  [default: text]")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout.")
+@click.option("--ignore", multiple=True, help="Verify findings not to report (codes or names, comma-separated, repeatable).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None, help="Lowest severity that makes the exit code 1.  [default: warning]")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (.sqlsoul.yaml or pyproject.toml).")
+@click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR works too).")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only: no progress or summary line.")
+@click.option("--no-plugins", is_flag=True, help="Do not load third-party rule packs (SQLSOUL_DISABLE_PLUGINS=1 works too).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@_guarded
+def verify(
+    paths: tuple[str, ...],
+    database_url: str | None,
+    postgres_bin: str | None,
+    custom_settings: tuple[str, ...],
+    skip_unavailable_extensions: bool,
+    output_format: str | None,
+    output: str | None,
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: str | None,
+    no_color: bool,
+    quiet: bool,
+    no_plugins: bool,
+    debug: bool,
+) -> None:
+    """Apply, revert and re-apply every migration on a real PostgreSQL (default: a throwaway embedded server)."""
+    from contextlib import nullcontext
+
+    from sqlsoul.verify.run import VerifyOptions
+    from sqlsoul.verify.run import verify as run_verify
+    from sqlsoul.verify.server import Server, VerifyError, cleanup_on_signals, driver, embedded_bin_dir, setting_pair, throwaway_server
+
+    started = time.perf_counter()
+    inputs = list(paths) or ["."]
+    registry = _registry(no_plugins)
+    if database_url and postgres_bin:
+        raise UsageProblem("use --database-url or --postgres-bin, not both")
+    if STDIN in inputs:
+        raise UsageProblem("verify runs migration folders and files, not standard input")
+    if config_path and not Path(config_path).is_file():
+        raise UsageProblem(f"config file does not exist: {config_path}")
+    root = ProjectRoot(Path(config_path).resolve().parent, "--config", Path(config_path)) if config_path else find_project_root(inputs)
+    config = load_config(root.config, registry) if root.config else Config()
+    verify_codes = [code for code, rule in registry.rules.items() if rule.scope == "verify"]
+    try:
+        enabled = registry.select(verify_codes, _split(ignore) if ignore else config.ignore)
+    except KeyError as error:
+        raise UsageProblem(f"unknown rule, category or selector {error.args[0]!r} (see 'sqlsoul rules')") from None
+    settings = lint_settings(config, enabled)
+    chains = discover(inputs, root.path, config.exclude, settings=history_settings(config))
+    progress = _Progress(started) if not quiet and sys.stderr.isatty() else None
+    try:
+        options = VerifyOptions([setting_pair(item) for item in custom_settings], skip_unavailable_extensions, progress)
+        driver()
+        server = nullcontext(Server(database_url)) if database_url else throwaway_server(
+            Path(postgres_bin) if postgres_bin else embedded_bin_dir())
+        with cleanup_on_signals(), server as running:
+            outcome = run_verify(chains, running, registry, settings, options)
+    except VerifyError as error:
+        raise UsageProblem(str(error)) from None
+    except KeyboardInterrupt:
+        click.echo("sqlsoul: interrupted; the scratch database and the throwaway server are gone", err=True)
+        sys.exit(130)
+    finally:
+        if progress:
+            progress.clear()
+
+    result = outcome.result
+    rules = tuple(registry.rules[code].meta for code in sorted(enabled))
+    context = ReportContext(__version__, rules, root.path, color=_use_color(no_color, output))
+    report = renderer(output_format or "text")(result, context)
+    if output:
+        _write_report(report, output)
+    else:
+        click.echo(report, nl=False)
+    if not quiet:
+        from sqlsoul.reporters.text import summary_line
+
+        click.echo(f"model cross-check: {outcome.model_unknowns} objects sqlsoul's model marks unknown", err=True)
+        click.echo(summary_line(result, time.perf_counter() - started), err=True)
+    sys.exit(_exit_code(result, fail_on or config.fail_on))
+
+
+class _Progress:
+    """One line on a terminal, rewritten in place: which unit verify is at and for how long."""
+
+    def __init__(self, started: float) -> None:
+        self.started = started
+
+    def __call__(self, number: int, total: int, name: str) -> None:
+        line = f"verify: unit {number} of {total}, {time.perf_counter() - self.started:.1f}s: {name}"
+        width = max(20, min(os.get_terminal_size(sys.stderr.fileno()).columns, 200) - 1)
+        sys.stderr.write("\r" + line[:width].ljust(width))
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
 
 
 @main.command("rules")

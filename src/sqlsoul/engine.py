@@ -131,7 +131,7 @@ class Linter:
         self.settings = settings
         rules = [
             rule(settings.rule_options.get(code)) for code, rule in sorted(registry.rules.items())
-            if rule.scope != "meta" and (code in settings.enabled or rule.guards_secrets)
+            if rule.scope not in ("meta", "verify") and (code in settings.enabled or rule.guards_secrets)
         ]
         self.history_rules = [rule for rule in rules if rule.scope == "history"]
         self.unit_rules = [rule for rule in rules if rule.scope == "unit"]

@@ -118,5 +118,5 @@ def _check_rule(rule: object, distribution: str) -> None:
     meta = rule.meta
     if not _RULE_NAME.match(meta.name):
         raise PluginError(f"rule pack {distribution!r}: name {meta.name!r} must be kebab-case")
-    if rule.scope not in ("statement", "history", "unit", "meta"):
+    if rule.scope not in ("statement", "history", "unit", "meta", "verify"):
         raise PluginError(f"rule pack {distribution!r}: {meta.code} has unknown scope {rule.scope!r}")

@@ -38,8 +38,15 @@ def render_rule_doc(meta: RuleMeta) -> str:
         lines += ["", "Set them in `.sqlsoul.yaml`:", "", "```yaml", "rules:", f"  {meta.name}:"]
         lines += [f"    {option.name}: {json.dumps(option.default)}" for option in meta.options.values()]
         lines += ["```", ""]
-    lines += ["## Suppress", "", "```sql", f"-- sqlsoul: ignore[{meta.name}] why this one is fine", "```", ""]
+    if meta.category == VERIFY_CATEGORY:
+        # verify reports what a real server did: comments in the SQL cannot speak for that.
+        lines += ["## Turn it off", "", f"`sqlsoul verify --ignore {meta.name}` (or `ignore:` in the config).", ""]
+    else:
+        lines += ["## Suppress", "", "```sql", f"-- sqlsoul: ignore[{meta.name}] why this one is fine", "```", ""]
     return "\n".join(lines)
+
+
+VERIFY_CATEGORY = "verify"  # findings of `sqlsoul verify`, never of `sqlsoul lint`
 
 
 def rule_table(metas: list[RuleMeta], link_prefix: str = "") -> list[str]:

@@ -18,7 +18,8 @@ def builtin_rules() -> list[type[Rule]]:
     from sqlsoul.rules.safety import safety_rules
     from sqlsoul.rules.security import security_rules
     from sqlsoul.rules.types import type_rules
+    from sqlsoul.verify.rules import VERIFY_RULES
 
     return [MissingForeignKey, UncheckedStatusColumn, DenormalizedUserField, TextForStructuredData,
             IrreversibleMigration, DestructiveMigration, *safety_rules(),
-            *type_rules(), *integrity_rules(), *security_rules(), *META_RULES]
+            *type_rules(), *integrity_rules(), *security_rules(), *META_RULES, *VERIFY_RULES]

@@ -93,7 +93,7 @@ class Rule:
     which runs once on the final schema model of a history; a unit rule sets `scope = "unit"` and
     implements `check_unit`, which runs after each migration with the schema before it, after its
     up and after its down. Meta rules (`scope = "meta"`) are
-    reported by the engine itself.
+    reported by the engine itself, verify rules (`scope = "verify"`) by `sqlsoul verify` only.
     """
 
     meta: ClassVar[RuleMeta]
