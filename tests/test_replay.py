@@ -769,3 +769,16 @@ def test_a_detached_partition_keeps_the_keys_it_had_through_its_parent() -> None
     # Attached again, its key is the parent's once more.
     replay("ALTER TABLE archive ATTACH PARTITION archive_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n", catalog=catalog)
     assert table(catalog, "archive_2024").constraints == []
+
+
+def test_dropping_a_column_drops_the_indexes_whose_expressions_or_predicates_read_it() -> None:
+    catalog = replay(
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text, deleted_at timestamptz);\n"
+        "CREATE INDEX users_email_lower_idx ON users (lower(email));\n"
+        "CREATE INDEX users_live_idx ON users (id) WHERE deleted_at IS NULL;\n"
+        "ALTER TABLE users RENAME COLUMN email TO login;\n"
+        "ALTER TABLE users DROP COLUMN login;\n"
+    )
+    assert [index.name for index in table(catalog, "users").indexes] == ["users_live_idx"]
+    replay("ALTER TABLE users DROP COLUMN deleted_at;\n", catalog=catalog)
+    assert table(catalog, "users").indexes == []

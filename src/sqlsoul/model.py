@@ -100,6 +100,7 @@ class Index:
     column_options: tuple[str, ...] = ()  # per key column: opclass, collation, sort order when not the default, else ""
     include: tuple[str, ...] = ()  # INCLUDE columns
     predicate: frozenset[str] | None = None  # a partial index's AND-ed conditions, normalized (see not_null_condition)
+    read: frozenset[str] = frozenset()  # columns its expressions and WHERE clause read: it goes when one is dropped
 
 
 def not_null_condition(column: str) -> str:

@@ -668,6 +668,7 @@ class Replayer:
                 column_options=tuple(_column_options(element) for element in elements),
                 include=tuple(element["name"] for element in including if element.get("name")),
                 predicate=_predicate(node.get("whereClause")),
+                read=frozenset(column_refs([element.get("expr") for element in elements] + [node.get("whereClause")])),
             )
         )
 
@@ -872,7 +873,7 @@ def _drop_column(table: Table, name: str) -> None:
     table.constraints = [c for c in table.constraints if name not in c.columns]
     table.indexes = [
         index for index in table.indexes
-        if name not in index.columns and name not in index.include and not_null_condition(name) not in (index.predicate or ())
+        if name not in index.columns and name not in index.include and name not in index.read
     ]
 
 
@@ -887,6 +888,8 @@ def _rename_column(table: Table, old: str, new: str) -> None:
         index.include = tuple(new if c == old else c for c in index.include)
         if index.predicate and not_null_condition(old) in index.predicate:
             index.predicate = index.predicate - {not_null_condition(old)} | {not_null_condition(new)}
+        if old in index.read:
+            index.read = index.read - {old} | {new}
 
 
 def _not_null_test(expression: Node | None) -> str | None:
