@@ -298,3 +298,23 @@ def test_a_statement_sqlsoul_cannot_parse_is_reported_not_skipped(server: Server
         'the down of 001_a cannot be run statement by statement: sqlsoul cannot parse it (syntax error at or near "DROPP")'
     )
     assert findings[1]["message"].endswith("; verify stopped here")
+
+
+def test_the_model_cross_check_compares_constraints_by_name_and_kind() -> None:
+    from sqlsoul.model import Constraint, ConstraintKind, Table
+    from sqlsoul.verify.crosscheck import CrossCheck, _compare_constraints
+
+    table = Table("public", "orders", constraints=[
+        Constraint(ConstraintKind.PRIMARY_KEY, "orders_pkey", ("id",)),
+        Constraint(ConstraintKind.CHECK, "orders_total_check", ("total",)),
+        Constraint(ConstraintKind.UNIQUE, "orders_code_key", ("code",)),
+    ])
+    real = {"orders_pkey": ConstraintKind.PRIMARY_KEY, "orders_code_key": ConstraintKind.EXCLUSION,
+            "orders_customer_id_fkey": ConstraintKind.FOREIGN_KEY}
+    check = CrossCheck(set(), dynamic=False)
+    _compare_constraints(check, table, real)
+    assert [(m.key, m.model, m.real) for m in check.mismatches] == [
+        ("constraint orders_customer_id_fkey on public.orders", "no such constraint", "a foreign key constraint"),
+        ("constraint orders_total_check on public.orders", "a check constraint", "no such constraint"),
+        ("constraint orders_code_key on public.orders", "a unique constraint", "an exclusion constraint"),
+    ]

@@ -1,5 +1,6 @@
 """Does sqlsoul's replayed model agree with the real catalog? Compared after each up, for what the
-model holds: tables, their columns (type, NOT NULL), named indexes and enum types.
+model holds: tables, their columns (type, NOT NULL), constraints (primary key, unique, foreign key, check,
+exclusion: by name and kind), named indexes, enum types and domains.
 
 What the model marks unknown (a table whose columns came from a query, a column of unknown type,
 an index PostgreSQL names itself) is counted, not compared. Objects the model lacks in a unit that
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlsoul.model import Catalog, Table, TypeRef
+from sqlsoul.model import Catalog, ConstraintKind, Table, TypeRef
 from sqlsoul.replay import _SERIAL_STORAGE
 
 _USER_RELATION = """
@@ -33,6 +34,16 @@ _INDEXES = f"""
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
       AND c.relpersistence <> 't' AND {_USER_RELATION}"""
+_CONSTRAINTS = f"""
+    SELECT n.nspname, c.relname, k.conname, k.contype
+    FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND c.relpersistence <> 't' AND {_USER_RELATION}"""
+_CONSTRAINT_KINDS = {"p": ConstraintKind.PRIMARY_KEY, "u": ConstraintKind.UNIQUE, "f": ConstraintKind.FOREIGN_KEY,
+                     "c": ConstraintKind.CHECK, "x": ConstraintKind.EXCLUSION}
+_DOMAINS = """
+    SELECT n.nspname, t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE t.typtype = 'd' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')"""
 _ENUMS = """
     SELECT n.nspname, t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder)
     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
@@ -75,6 +86,9 @@ def cross_check(catalog: Catalog, connection: Any, dynamic: bool, made_by_code: 
     real_indexes: dict[tuple[str, str], set[str]] = {}
     for schema, table, index in connection.execute(_INDEXES).fetchall():
         real_indexes.setdefault((schema, table), set()).add(index)
+    real_constraints: dict[tuple[str, str], dict[str, ConstraintKind]] = {}
+    for schema, table, name, kind in connection.execute(_CONSTRAINTS).fetchall():
+        real_constraints.setdefault((schema, table), {})[name] = _CONSTRAINT_KINDS[kind]
     modelled = {key: table for key, table in catalog.tables.items() if not table.temporary}
 
     for key in sorted(real_columns.keys() - modelled.keys()):
@@ -83,6 +97,7 @@ def cross_check(catalog: Catalog, connection: Any, dynamic: bool, made_by_code: 
         _differ(check, False, f"table {_name(key)}", "a table", "no such table")
     for key in sorted(modelled.keys() & real_columns.keys()):
         _compare_table(check, modelled[key], real_columns[key], real_indexes.get(key, set()))
+        _compare_constraints(check, modelled[key], real_constraints.get(key, {}))
 
     real_enums = {(schema, name): tuple(values) for schema, name, values in connection.execute(_ENUMS).fetchall()}
     for key in sorted(real_enums.keys() | catalog.enums.keys()):
@@ -90,7 +105,29 @@ def cross_check(catalog: Catalog, connection: Any, dynamic: bool, made_by_code: 
         if model_values != real_values:
             unknown = model_values is None and check.only_real(f"enum type {_name(key)}")
             _differ(check, unknown, f"enum type {_name(key)}", _values(model_values), _values(real_values))
+    real_domains = {(schema, name) for schema, name in connection.execute(_DOMAINS).fetchall()}
+    for key in sorted(real_domains - catalog.domains.keys()):
+        _differ(check, check.only_real(f"domain {_name(key)}"), f"domain {_name(key)}", "no such domain", "a domain")
+    for key in sorted(catalog.domains.keys() - real_domains):
+        _differ(check, False, f"domain {_name(key)}", "a domain", "no such domain")
     return check
+
+
+def _compare_constraints(check: CrossCheck, table: Table, real: dict[str, ConstraintKind]) -> None:
+    label = _name(table.qualified)
+    modelled = {constraint.name: constraint.kind for constraint in table.constraints if constraint.name}
+    for name in sorted(real.keys() - modelled.keys()):
+        key = f"constraint {name} on {label}"
+        _differ(check, check.only_real(key), key, "no such constraint", _constraint(real[name]))
+    for name in sorted(modelled.keys() - real.keys()):
+        _differ(check, False, f"constraint {name} on {label}", _constraint(modelled[name]), "no such constraint")
+    for name in sorted(modelled.keys() & real.keys()):
+        if modelled[name] is not real[name]:
+            _differ(check, False, f"constraint {name} on {label}", _constraint(modelled[name]), _constraint(real[name]))
+
+
+def _constraint(kind: ConstraintKind) -> str:
+    return f"{'an' if kind is ConstraintKind.EXCLUSION else 'a'} {kind.value} constraint"
 
 
 def _compare_table(check: CrossCheck, table: Table, real: dict[str, tuple[str, bool, bool]], real_indexes: set[str]) -> None:
