@@ -155,18 +155,10 @@ def lint(
     started = time.perf_counter()
     inputs = list(paths) or ["."]
     registry = _registry(no_plugins)
-    if config_path:
-        if not Path(config_path).is_file():
-            raise UsageProblem(f"config file does not exist: {config_path}")
-        # exclude and per_path_ignores are written relative to the config file, so it sets the root.
-        root = ProjectRoot(Path(config_path).resolve().parent, "--config", Path(config_path))
-    else:
-        root = find_project_root(inputs, stdin_filename)
-    config_file = root.config
-    config = load_config(config_file, registry) if config_file else Config()
+    root, config = _project(config_path, inputs, registry, stdin_filename)
     if verbose:
         click.echo(f"project root: {root.path} ({root.how})", err=True)
-        click.echo(f"config: {config_file if config_file else 'none (defaults)'}", err=True)
+        click.echo(f"config: {root.config if root.config else 'none (defaults)'}", err=True)
 
     if assume_in_transaction:
         config.assume_in_transaction = True
@@ -190,6 +182,19 @@ def lint(
 
         click.echo(summary_line(result, time.perf_counter() - started), err=True)
     sys.exit(_exit_code(result, threshold))
+
+
+def _project(config_path: str | None, inputs: list[str], registry: Registry,
+             stdin_filename: str | None = None) -> tuple[ProjectRoot, Config]:
+    """The project root and its configuration: --config's, else the nearest config file's."""
+    if config_path:
+        if not Path(config_path).is_file():
+            raise UsageProblem(f"config file does not exist: {config_path}")
+        # exclude and per_path_ignores are written relative to the config file, so it sets the root.
+        root = ProjectRoot(Path(config_path).resolve().parent, "--config", Path(config_path))
+    else:
+        root = find_project_root(inputs, stdin_filename)
+    return root, load_config(root.config, registry) if root.config else Config()
 
 
 def _read_stdin() -> bytes:
@@ -279,10 +284,7 @@ def verify(
         raise UsageProblem("use --database-url or --postgres-bin, not both")
     if STDIN in inputs:
         raise UsageProblem("verify runs migration folders and files, not standard input")
-    if config_path and not Path(config_path).is_file():
-        raise UsageProblem(f"config file does not exist: {config_path}")
-    root = ProjectRoot(Path(config_path).resolve().parent, "--config", Path(config_path)) if config_path else find_project_root(inputs)
-    config = load_config(root.config, registry) if root.config else Config()
+    root, config = _project(config_path, inputs, registry)
     verify_codes = [code for code, rule in registry.rules.items() if rule.scope == "verify"]
     try:
         enabled = registry.select(verify_codes, _split(ignore) if ignore else config.ignore)
