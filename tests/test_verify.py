@@ -318,3 +318,22 @@ def test_the_model_cross_check_compares_constraints_by_name_and_kind() -> None:
         ("constraint orders_total_check on public.orders", "a check constraint", "no such constraint"),
         ("constraint orders_code_key on public.orders", "a unique constraint", "an exclusion constraint"),
     ]
+
+
+def test_select_keeps_only_the_named_findings_and_sarif_goes_beside_the_report(server: Server, tmp_path: Path) -> None:
+    sarif = tmp_path / "verify.sarif"
+    code, findings, _ = run_verify(
+        server, write_tree(tmp_path / "migrations", TREE), "--select", "down-does-not-restore,SS954", "--sarif-output", str(sarif)
+    )
+    assert code == 1
+    assert where(findings) == [
+        ("002_email.down.sql", 1, "down-does-not-restore", "error"),
+        ("003_mood.down.sql", 1, "down-does-not-restore", "error"),
+        ("004_notes.up.sql", 1, "environment-missing", "error"),
+    ]
+    run_ = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]
+    assert [rule["id"] for rule in run_["tool"]["driver"]["rules"]] == ["SS952", "SS954"]
+    assert [result["ruleId"] for result in run_["results"]] == ["SS952", "SS952", "SS954"]
+    # A lint rule named here is not verify's to report.
+    code, findings, _ = run_verify(server, write_tree(tmp_path / "again", TREE), "--select", "missing-foreign-key")
+    assert (code, findings) == (0, [])

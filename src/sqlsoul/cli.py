@@ -168,7 +168,18 @@ def lint(
     result = Linter(registry, settings).lint(histories)
 
     threshold = fail_on or config.fail_on
-    rules = tuple(registry.rules[code].meta for code in sorted(settings.enabled))
+    _report(result, registry, settings.enabled, root, output_format, output, sarif_output, no_color)
+    if not quiet:
+        from sqlsoul.reporters.text import summary_line
+
+        click.echo(summary_line(result, time.perf_counter() - started), err=True)
+    sys.exit(_exit_code(result, threshold))
+
+
+def _report(result: LintResult, registry: Registry, enabled: set[str], root: ProjectRoot, output_format: str | None,
+            output: str | None, sarif_output: str | None, no_color: bool) -> None:
+    """Print (or write) the report in the format asked for, and SARIF beside it when asked."""
+    rules = tuple(registry.rules[code].meta for code in sorted(enabled))
     context = ReportContext(__version__, rules, root.path, color=_use_color(no_color, output))
     report = renderer(output_format or "text")(result, context)
     if output:
@@ -177,11 +188,6 @@ def lint(
         click.echo(report, nl=False)
     if sarif_output:
         _write_report(renderer("sarif")(result, replace(context, color=False)), sarif_output)
-    if not quiet:
-        from sqlsoul.reporters.text import summary_line
-
-        click.echo(summary_line(result, time.perf_counter() - started), err=True)
-    sys.exit(_exit_code(result, threshold))
 
 
 def _project(config_path: str | None, inputs: list[str], registry: Registry,
@@ -246,6 +252,8 @@ def _exit_code(result: LintResult, fail_on: str) -> int:
 @click.option("--skip-unavailable-extensions", is_flag=True, help="Carry on without an extension the server lacks (a note) instead of stopping.")
 @click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None, help="Output format.  [default: text]")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout.")
+@click.option("--sarif-output", type=click.Path(dir_okay=False), help="Also write SARIF to FILE (for code scanning), whatever --format is.")
+@click.option("--select", multiple=True, help="Verify findings to report (codes or names, comma-separated, repeatable).  [default: all]")
 @click.option("--ignore", multiple=True, help="Verify findings not to report (codes or names, comma-separated, repeatable).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None, help="Lowest severity that makes the exit code 1.  [default: warning]")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (.sqlsoul.yaml or pyproject.toml).")
@@ -262,6 +270,8 @@ def verify(
     skip_unavailable_extensions: bool,
     output_format: str | None,
     output: str | None,
+    sarif_output: str | None,
+    select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_on: str | None,
     config_path: str | None,
@@ -287,9 +297,10 @@ def verify(
     root, config = _project(config_path, inputs, registry)
     verify_codes = [code for code, rule in registry.rules.items() if rule.scope == "verify"]
     try:
-        enabled = registry.select(verify_codes, _split(ignore) if ignore else config.ignore)
+        chosen = registry.select(_split(select) or verify_codes, _split(ignore) if ignore else config.ignore)
     except KeyError as error:
         raise UsageProblem(f"unknown rule, category or selector {error.args[0]!r} (see 'sqlsoul rules')") from None
+    enabled = chosen & set(verify_codes)  # lint's rules are lint's: verify reports what the server did
     settings = lint_settings(config, enabled)
     chains = discover(inputs, root.path, config.exclude, settings=history_settings(config))
     progress = _Progress(started) if not quiet and sys.stderr.isatty() else None
@@ -310,13 +321,7 @@ def verify(
             progress.clear()
 
     result = outcome.result
-    rules = tuple(registry.rules[code].meta for code in sorted(enabled))
-    context = ReportContext(__version__, rules, root.path, color=_use_color(no_color, output))
-    report = renderer(output_format or "text")(result, context)
-    if output:
-        _write_report(report, output)
-    else:
-        click.echo(report, nl=False)
+    _report(result, registry, enabled, root, output_format, output, sarif_output, no_color)
     if not quiet:
         from sqlsoul.reporters.text import summary_line
 
