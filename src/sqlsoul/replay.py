@@ -51,9 +51,9 @@ _COLUMN_COMMANDS = frozenset(
 # PostgreSQL 18 names NOT NULL constraints table_column_not_null, numbered on a clash.
 _NOT_NULL_NAME = re.compile(r"_not_null\d*$")
 # serial types and the integer type each column really has (what it stays once its sequence goes)
-_SERIAL_STORAGE = {"serial": "int4", "serial4": "int4", "bigserial": "int8", "serial8": "int8", "smallserial": "int2",
+SERIAL_STORAGE = {"serial": "int4", "serial4": "int4", "bigserial": "int8", "serial8": "int8", "smallserial": "int2",
                    "serial2": "int2"}
-_SERIAL_TYPES = frozenset(_SERIAL_STORAGE)
+_SERIAL_TYPES = frozenset(SERIAL_STORAGE)
 _PARTITION_KEYS = (ConstraintKind.PRIMARY_KEY, ConstraintKind.UNIQUE)  # keys a partition has through its parent
 
 
@@ -215,7 +215,7 @@ class Replayer:
             column.not_null = False
         elif contype == "CONSTR_DEFAULT":
             # DEFAULT NULL is no default: PostgreSQL stores no default for a null constant.
-            column.has_default = not _is_null(constraint.get("raw_expr"))
+            column.has_default = not is_null(constraint.get("raw_expr"))
             column.default = constant_text(constraint.get("raw_expr"))
         elif contype in ("CONSTR_IDENTITY", "CONSTR_GENERATED"):
             column.has_default = True
@@ -438,13 +438,13 @@ class Replayer:
         elif subtype == "AT_DropNotNull" and column is not None:
             column.not_null = False
         elif subtype == "AT_ColumnDefault" and column is not None:
-            column.has_default = bool(definition) and not _is_null(definition)
+            column.has_default = bool(definition) and not is_null(definition)
             column.default = constant_text(definition) if definition else None
         elif subtype == "AT_AddIdentity" and column is not None:  # pg_dump's way to declare identity columns
             column.has_default = column.not_null = True
             column.default = None
-            if column.type is not None and column.type.schema is None and column.type.name in _SERIAL_STORAGE:
-                column.type = TypeRef(_SERIAL_STORAGE[column.type.name])  # an identity now, no longer a serial
+            if column.type is not None and column.type.schema is None and column.type.name in SERIAL_STORAGE:
+                column.type = TypeRef(SERIAL_STORAGE[column.type.name])  # an identity now, no longer a serial
         elif subtype == "AT_DropIdentity" and column is not None:
             column.has_default = False
         elif subtype in ("AT_AddConstraint", "AT_AddIndexConstraint") and "Constraint" in definition:
@@ -855,7 +855,7 @@ def _figure_name_strength(expression: Node | None) -> tuple[str | None, int]:
     return None, 0
 
 
-def _is_null(expression: Node | None) -> bool:
+def is_null(expression: Node | None) -> bool:
     """Whether an expression is the null constant (looking through casts)."""
     while expression and "TypeCast" in expression:
         expression = expression["TypeCast"].get("arg")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlsoul.model import Catalog, ConstraintKind, Table, TypeRef
-from sqlsoul.replay import _SERIAL_STORAGE
+from sqlsoul.replay import SERIAL_STORAGE
 
 _USER_RELATION = """
     n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
@@ -167,7 +167,7 @@ def _differ(check: CrossCheck, unknown: bool, key: str, model: str, real: str) -
 
 
 def _storage(type_ref: TypeRef) -> str:
-    return _SERIAL_STORAGE.get(type_ref.name, type_ref.name)
+    return SERIAL_STORAGE.get(type_ref.name, type_ref.name)
 
 
 def _name(key: tuple[str, str]) -> str:

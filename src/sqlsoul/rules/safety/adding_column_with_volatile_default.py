@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlsoul.engine import StatementContext
-from sqlsoul.replay import _is_null, constant_text, names, type_ref
+from sqlsoul.replay import is_null, constant_text, names, type_ref
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.labels import relation_label, sql_name, type_label
 from sqlsoul.rules.safety.common import (
@@ -90,7 +90,7 @@ class AddingColumnWithVolatileDefault(Rule):
                 return reason, _domain_recipe
         default = constraints.get("CONSTR_DEFAULT")
         expression = default.get("raw_expr") if default is not None else None
-        if expression is None or _is_null(expression):
+        if expression is None or is_null(expression):
             return None
         call = self._volatile_call(expression)
         if call is not None:

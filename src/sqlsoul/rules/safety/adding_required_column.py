@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlsoul.engine import StatementContext
-from sqlsoul.replay import _is_null, type_ref
+from sqlsoul.replay import is_null, type_ref
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.labels import relation_label, sql_name, type_label
 from sqlsoul.rules.safety.common import (
@@ -41,7 +41,7 @@ class AddingRequiredColumn(Rule):
             if not required or any(kind in constraints for kind in _SELF_FILLING):
                 continue
             default = constraints.get("CONSTR_DEFAULT")
-            if (default is not None and not _is_null(default.get("raw_expr"))) or is_serial(column_def):
+            if (default is not None and not is_null(default.get("raw_expr"))) or is_serial(column_def):
                 continue  # filled by its default (serial brings DEFAULT nextval(...))
             type_text = type_label(type_ref(column_def["typeName"])) if column_def.get("typeName") else "<type>"
             ctx.report(
