@@ -107,6 +107,32 @@ class _Group(click.Group):
             raise _OneLineUsageError(error) from None
 
 
+def _options(*options: Callable[[F], F]) -> Callable[[F], F]:
+    """Several click options as one decorator, in the order given: for options commands share."""
+    def apply(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+# Where lint's and verify's reports go and what fails the run ...
+_report_options = _options(
+    click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None, help="Output format.  [default: text]"),
+    click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout."),
+    click.option("--sarif-output", type=click.Path(dir_okay=False), help="Also write SARIF to FILE (for code scanning), whatever --format is."),
+    click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None, help="Lowest severity that makes the exit code 1.  [default: warning]"),
+    click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (.sqlsoul.yaml or pyproject.toml)."),
+)
+# ... and how they run.
+_run_options = _options(
+    click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR works too)."),
+    click.option("--no-plugins", is_flag=True, help="Do not load third-party rule packs (SQLSOUL_DISABLE_PLUGINS=1 works too)."),
+    click.option("--debug", is_flag=True, help="Show tracebacks for internal errors."),
+)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="sqlsoul", message="%(prog)s %(version)s")
 def main() -> None:
@@ -115,22 +141,16 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None, help="Output format.  [default: text]")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout.")
-@click.option("--sarif-output", type=click.Path(dir_okay=False), help="Also write SARIF to FILE (for code scanning), whatever --format is.")
+@_report_options
 @click.option("--select", multiple=True, help="Rules to run: codes, names, categories or ALL (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, help="Rules to skip, same forms as --select; ignore wins.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None, help="Lowest severity that makes the exit code 1.  [default: warning]")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (.sqlsoul.yaml or pyproject.toml).")
 @click.option("--pg-version", type=click.IntRange(min(PG_VERSIONS), max(PG_VERSIONS)), default=None, help=f"Target PostgreSQL major version.  [default: {DEFAULT_PG_VERSION}]")
 @click.option("--stdin-filename", help="Name to report for input read from '-'.")
 @click.option("--assume-in-transaction", is_flag=True, default=None, help="Plain folders: the runner wraps each file in a transaction.")
 @click.option("--from", "lint_from", metavar="VERSION", help="Report nothing in migrations before VERSION (they have run; they still build the schema).")
-@click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR works too).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary line.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print the project root and the config used.")
-@click.option("--no-plugins", is_flag=True, help="Do not load third-party rule packs (SQLSOUL_DISABLE_PLUGINS=1 works too).")
-@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@_run_options
 @_guarded
 def lint(
     paths: tuple[str, ...],
@@ -250,17 +270,11 @@ def _exit_code(result: LintResult, fail_on: str) -> int:
 @click.option("--postgres-bin", type=click.Path(file_okay=False), help="Start the throwaway server from this installation's initdb and pg_ctl.")
 @click.option("--setting", "custom_settings", multiple=True, metavar="NAME=VALUE", help="A setting migrations read with current_setting() (repeatable).")
 @click.option("--skip-unavailable-extensions", is_flag=True, help="Carry on without an extension the server lacks (a note) instead of stopping.")
-@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None, help="Output format.  [default: text]")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout.")
-@click.option("--sarif-output", type=click.Path(dir_okay=False), help="Also write SARIF to FILE (for code scanning), whatever --format is.")
+@_report_options
 @click.option("--select", multiple=True, help="Verify findings to report (codes or names, comma-separated, repeatable).  [default: all]")
 @click.option("--ignore", multiple=True, help="Verify findings not to report (codes or names, comma-separated, repeatable).")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None, help="Lowest severity that makes the exit code 1.  [default: warning]")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (.sqlsoul.yaml or pyproject.toml).")
-@click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR works too).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no progress or summary line.")
-@click.option("--no-plugins", is_flag=True, help="Do not load third-party rule packs (SQLSOUL_DISABLE_PLUGINS=1 works too).")
-@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@_run_options
 @_guarded
 def verify(
     paths: tuple[str, ...],
