@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlsoul.engine import StatementContext
-from sqlsoul.model import Catalog, TypeRef
+from sqlsoul.model import TypeRef
 from sqlsoul.replay import names, type_ref
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.labels import relation_label, sql_name, type_label
@@ -15,19 +15,11 @@ from sqlsoul.rules.safety.common import (
     live_altered_table,
     location_span,
     relation_column_label,
+    rewrite_free,
     until_commit,
 )
 
-# Types whose precision modifier PostgreSQL may raise without touching the stored values.
-_PRECISION_TYPES = frozenset({"timestamp", "timestamptz", "time", "timetz"})
-_MAX_PRECISION = 6  # a temporal type's precision at or above this keeps every stored value
 _TIMESTAMPS = frozenset({"timestamp", "timestamptz"})
-# A serial column is stored as the integer type it stands for (the history records the type as written).
-_STORED_AS = {
-    **dict.fromkeys(("smallserial", "serial2"), TypeRef("int2")),
-    **dict.fromkeys(("serial", "serial4"), TypeRef("int4")),
-    **dict.fromkeys(("bigserial", "serial8"), TypeRef("int8")),
-}
 TIMESTAMP_UTC_VERSION = 12  # PostgreSQL 12: timestamp <-> timestamptz without a rewrite when TimeZone is UTC
 
 
@@ -76,42 +68,6 @@ class ChangingColumnType(Rule):
             )
 
 
-def rewrite_free(old: TypeRef, new: TypeRef, catalog: Catalog) -> bool:
-    """Whether PostgreSQL changes a column from `old` to `new` without rewriting the table: the stored
-    bytes are valid in the new type as they are (binary coercible, or only a limit raised)."""
-    old = _STORED_AS.get(old.name, old) if old.schema is None and not old.is_array else old
-    if old == new:
-        return True
-    if old.is_array or new.is_array:
-        return False  # an array's elements are converted one by one: a rewrite even when they are compatible
-    new_domain, old_domain = catalog.domain(new), catalog.domain(old)
-    if new_domain is not None:
-        # An unconstrained domain over the old type is the same bytes; a constrained one needs its CHECKs run.
-        return new_domain.base == old and not new_domain.has_check
-    if old_domain is not None:
-        return old_domain.base == new
-    if old.schema is not None or new.schema is not None:
-        return False  # a type of the project's own: nothing known about its storage
-    before, after = old.name, new.name
-    if before == "varchar" and after in ("varchar", "text"):
-        return after == "text" or _limit_raised(old, new)
-    if before == "text" and after == "varchar":
-        return not new.modifiers  # varchar without a limit is text under another name
-    if before == after == "varbit":
-        return _limit_raised(old, new)
-    if before == after == "numeric":
-        if not new.modifiers:
-            return True
-        if not old.modifiers:
-            return False
-        return _scale(old) == _scale(new) and new.modifiers[0] >= old.modifiers[0]
-    if before == after and before in _PRECISION_TYPES:
-        if not new.modifiers or new.modifiers[0] >= _MAX_PRECISION:
-            return True
-        return bool(old.modifiers) and old.modifiers[0] <= new.modifiers[0]
-    return before == "cidr" and after == "inet"
-
-
 def _utc_timestamps(ctx: StatementContext, old: TypeRef, new: TypeRef) -> bool:
     """timestamp <-> timestamptz in a session whose time zone the migration set to UTC: from PostgreSQL 12
     the stored values are the same there, and the change needs no rewrite."""
@@ -126,17 +82,6 @@ def _timestamps_note(pg_version: int) -> str:
         return f"; PostgreSQL {TIMESTAMP_UTC_VERSION} and later skip this rewrite when the session's time zone is UTC"
     return ("; PostgreSQL skips this rewrite only when the session's time zone is UTC: if the stored times are UTC, "
             "put SET TIME ZONE 'UTC' before it in the same migration")
-
-
-def _limit_raised(old: TypeRef, new: TypeRef) -> bool:
-    """Whether a length limit is dropped or raised (a varchar or bit varying)."""
-    if not new.modifiers:
-        return True
-    return bool(old.modifiers) and new.modifiers[0] >= old.modifiers[0]
-
-
-def _scale(numeric: TypeRef) -> int:
-    return numeric.modifiers[1] if len(numeric.modifiers) > 1 else 0
 
 
 def _keeps_values(using: dict[str, Any] | None, column: str, new: TypeRef) -> bool:

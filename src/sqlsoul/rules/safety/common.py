@@ -10,8 +10,8 @@ from typing import Any
 from sqlsoul.engine import StatementContext
 from sqlsoul.findings import Span
 from sqlsoul.history import TransactionMode
-from sqlsoul.model import Catalog, ConstraintKind, QualifiedName, Table
-from sqlsoul.replay import names, type_ref
+from sqlsoul.model import Catalog, ConstraintKind, QualifiedName, Table, TypeRef
+from sqlsoul.replay import SERIAL_STORAGE, names, type_ref
 from sqlsoul.rules.labels import relation_label, sql_name
 
 
@@ -457,9 +457,6 @@ class _LockFinder:
     def type_kept(self, relation: dict[str, Any] | None, command: dict[str, Any]) -> bool:
         """Whether ALTER COLUMN ... TYPE keeps the stored bytes (a longer varchar, varchar to text ...),
         so that PostgreSQL changes the column without touching the rows."""
-        # The rule module imports this one: import its test late.
-        from sqlsoul.rules.safety.changing_column_type import rewrite_free
-
         column_def = (command.get("def") or {}).get("ColumnDef") or {}
         table = self.table(relation)
         column = table.columns.get(command.get("name", "")) if table is not None else None
@@ -550,5 +547,59 @@ def outside_transaction_note(ctx: StatementContext, statement: str) -> str:
 def created_in_migration(ctx: StatementContext, table: Table) -> bool:
     """Whether a table of the catalog was created earlier in this migration (with its schema written
     or not): no one else has rows in it or waits for it."""
-    created = ctx.session.created
-    return (table.schema, table.name) in created or (None, table.name) in created
+    return ctx.session.is_new({"schemaname": table.schema, "relname": table.name})
+
+
+# --- type changes ----------------------------------------------------------------------------
+
+# Types whose precision modifier PostgreSQL may raise without touching the stored values.
+_PRECISION_TYPES = frozenset({"timestamp", "timestamptz", "time", "timetz"})
+_MAX_PRECISION = 6  # a temporal type's precision at or above this keeps every stored value
+
+
+def rewrite_free(old: TypeRef, new: TypeRef, catalog: Catalog) -> bool:
+    """Whether PostgreSQL changes a column from `old` to `new` without rewriting the table: the stored
+    bytes are valid in the new type as they are (binary coercible, or only a limit raised)."""
+    if old.schema is None and not old.is_array and old.name in SERIAL_STORAGE:
+        old = TypeRef(SERIAL_STORAGE[old.name])  # a serial is stored as the integer type it stands for
+    if old == new:
+        return True
+    if old.is_array or new.is_array:
+        return False  # an array's elements are converted one by one: a rewrite even when they are compatible
+    new_domain, old_domain = catalog.domain(new), catalog.domain(old)
+    if new_domain is not None:
+        # An unconstrained domain over the old type is the same bytes; a constrained one needs its CHECKs run.
+        return new_domain.base == old and not new_domain.has_check
+    if old_domain is not None:
+        return old_domain.base == new
+    if old.schema is not None or new.schema is not None:
+        return False  # a type of the project's own: nothing known about its storage
+    before, after = old.name, new.name
+    if before == "varchar" and after in ("varchar", "text"):
+        return after == "text" or _limit_raised(old, new)
+    if before == "text" and after == "varchar":
+        return not new.modifiers  # varchar without a limit is text under another name
+    if before == after == "varbit":
+        return _limit_raised(old, new)
+    if before == after == "numeric":
+        if not new.modifiers:
+            return True
+        if not old.modifiers:
+            return False
+        return _scale(old) == _scale(new) and new.modifiers[0] >= old.modifiers[0]
+    if before == after and before in _PRECISION_TYPES:
+        if not new.modifiers or new.modifiers[0] >= _MAX_PRECISION:
+            return True
+        return bool(old.modifiers) and old.modifiers[0] <= new.modifiers[0]
+    return before == "cidr" and after == "inet"
+
+
+def _limit_raised(old: TypeRef, new: TypeRef) -> bool:
+    """Whether a length limit is dropped or raised (a varchar or bit varying)."""
+    if not new.modifiers:
+        return True
+    return bool(old.modifiers) and new.modifiers[0] >= old.modifiers[0]
+
+
+def _scale(numeric: TypeRef) -> int:
+    return numeric.modifiers[1] if len(numeric.modifiers) > 1 else 0
