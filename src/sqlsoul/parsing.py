@@ -65,6 +65,8 @@ class ParsedFile:
     source: SourceFile
     statements: list[Statement] = field(default_factory=list)
     failures: list[ParseFailure] = field(default_factory=list)
+    # Valid statements of another dialect that its front end does not model (reported as notes).
+    unsupported: list[ParseFailure] = field(default_factory=list)
 
 
 def _error_index_or_none(error: pg.ParseError) -> int | None:
