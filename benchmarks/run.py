@@ -1,4 +1,4 @@
-"""Time `sqlsoul lint` against squawk (and optionally sqlfluff) on real migrations, in one run.
+"""Time `sqlsoul lint` against its peers on real migrations, in one run.
 
     pip install -e '.[bench]'
     python benchmarks/run.py                      # print the table
@@ -6,8 +6,12 @@
 
 Runs alternate between the tools (sqlsoul, squawk, sqlsoul, squawk, ...) so that machine noise
 hits both alike; each cell is the median of --repeat runs, with the peak resident memory of the
-process. squawk needs file paths, so it gets every .sql file of the workload on its command line
-with `--reporter gcc`; sqlsoul gets the directory. Exit codes are ignored: findings are expected.
+process. The peers need file paths, so they get every .sql file of the workload on their command
+line; sqlsoul gets the directory. Exit codes are ignored: findings are expected.
+
+Each workload is compared with the peers that read its dialect: PostgreSQL workloads with squawk
+(`--reporter gcc`), the MySQL one (ranger, `--dialect mysql`) with sqlfluff's mysql dialect, since
+squawk reads PostgreSQL only. `--peers` picks other peers (sqlfluff on PostgreSQL too, say).
 """
 
 from __future__ import annotations
@@ -33,6 +37,12 @@ class Workload:
     label: str
     target: Path  # what sqlsoul is given: a directory or a file
     files: tuple[str, ...]  # what the peers are given
+    dialect: str = "postgres"  # sqlsoul's and sqlfluff's name for it
+
+
+# The dialects each peer reads, and the peer a workload of each dialect is compared with by default.
+PEER_DIALECTS = {"squawk": ("postgres",), "sqlfluff": ("postgres", "mysql", "mariadb", "sqlite")}
+DEFAULT_PEERS = {"postgres": "squawk", "mysql": "sqlfluff"}
 
 
 @dataclass
@@ -48,6 +58,7 @@ class Measure:
 def workloads(corpora: Path) -> list[Workload]:
     lemmy = corpora / "lemmy"
     pagila = corpora / "pagila" / "pagila-schema.sql"
+    ranger = corpora / "ranger-mysql"
     small = REPO / "examples" / "bad" / "002_create_orders.sql"
     found = []
     if lemmy.is_dir():
@@ -55,14 +66,18 @@ def workloads(corpora: Path) -> list[Workload]:
         found.append(Workload(f"lemmy ({len(files)} files)", lemmy, files))
     if pagila.is_file():
         found.append(Workload("pagila-schema.sql (pg_dump)", pagila, (str(pagila),)))
+    if ranger.is_dir():
+        files = tuple(sorted(str(path) for path in ranger.rglob("*.sql")))
+        found.append(Workload(f"ranger MySQL ({len(files)} files)", ranger, files, "mysql"))
     found.append(Workload("one small migration", small, (str(small),)))
     return found
 
 
 def tool_command(tool: str, workload: Workload) -> list[str] | None:
     if tool == "sqlsoul":
+        dialect = ["--dialect", workload.dialect] if workload.dialect != "postgres" else []
         return [sys.executable, "-m", "sqlsoul", "lint", "--quiet", "--no-color", "--output", os.devnull,
-                str(workload.target)]
+                *dialect, str(workload.target)]
     executable = shutil.which(tool, path=str(Path(sys.executable).parent)) or shutil.which(tool)
     if executable is None:
         return None
@@ -72,7 +87,7 @@ def tool_command(tool: str, workload: Workload) -> list[str] | None:
         # By default sqlfluff skips files over 20 kB, which would time nothing: lift the limit.
         config = Path(tempfile.mkdtemp()) / "sqlfluff.cfg"
         config.write_text("[sqlfluff]\nlarge_file_skip_byte_limit = 0\n", encoding="utf-8")
-        return [executable, "lint", "--dialect", "postgres", "--nofail", "--disable-progress-bar",
+        return [executable, "lint", "--dialect", workload.dialect, "--nofail", "--disable-progress-bar",
                 "--config", str(config), *workload.files]
     raise ValueError(f"unknown tool {tool}")
 
@@ -107,33 +122,46 @@ def measure(commands: dict[str, list[str]], repeat: int) -> dict[str, Measure]:
 
 def table(rows: list[tuple[Workload, dict[str, Measure]]]) -> str:
     lines = [
-        "| workload | tool | median wall s | ratio to squawk | peak memory MiB |",
+        "| workload | tool | median wall s | ratio to the first peer | peak memory MiB |",
         "| --- | --- | ---: | ---: | ---: |",
     ]
     for workload, results in rows:
-        squawk = results.get("squawk")
+        reference = next((result for tool, result in results.items() if tool != "sqlsoul"), None)
         for tool, result in results.items():
-            ratio = f"{result.median / squawk.median:.2f}" if squawk else "n/a"
+            ratio = f"{result.median / reference.median:.2f}" if reference else "n/a"
             lines.append(
                 f"| {workload.label} | {tool} | {result.median:.3f} | {ratio} | {result.peak_kib / 1024:.1f} |"
             )
     return "\n".join(lines)
 
 
+def peers_of(workload: Workload, chosen: list[str] | None) -> list[str]:
+    """The peers a workload is compared with: those chosen that read its dialect, else its default."""
+    if chosen is None:
+        default = DEFAULT_PEERS.get(workload.dialect)
+        return [default] if default else []
+    return [peer for peer in chosen if workload.dialect in PEER_DIALECTS.get(peer, ())]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per tool and workload (median; at least 5)")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
-    parser.add_argument("--peers", default="squawk", help="comma-separated: squawk, sqlfluff")
+    parser.add_argument(
+        "--peers", help="comma-separated: squawk, sqlfluff (default: squawk for PostgreSQL, sqlfluff for MySQL)"
+    )
     parser.add_argument("--write", type=Path, help="also write the results into this Markdown file")
     args = parser.parse_args()
     if args.repeat < 5:
         parser.error("--repeat must be at least 5")
-    peers = [peer for peer in args.peers.split(",") if peer]
+    chosen = [peer for peer in args.peers.split(",") if peer] if args.peers is not None else None
     rows = []
+    peers: list[str] = []
     for workload in workloads(args.corpora):
         commands = {"sqlsoul": tool_command("sqlsoul", workload)}
-        for peer in peers:
+        for peer in peers_of(workload, chosen):
+            if peer not in peers:
+                peers.append(peer)
             argv = tool_command(peer, workload)
             if argv is None:
                 print(f"note: {peer} is not installed (pip install -e '.[bench]'); skipped", file=sys.stderr)
@@ -161,8 +189,9 @@ def write_report(path: Path, output: str, repeat: int, peers: list[str]) -> None
         "Generated by `python benchmarks/run.py --write docs/performance.md` (after `pip install -e '.[bench]'`),\n"
         "with the shared corpora beside the repository. Each cell is the median wall time of "
         f"{repeat} runs, the tools alternating run by run, and the peak resident memory of the process.\n"
-        "squawk is given every `.sql` file of the workload with `--reporter gcc`; sqlsoul is given the "
-        "directory (or file).\n\n"
+        "The peers are given every `.sql` file of the workload (squawk with `--reporter gcc`, sqlfluff with "
+        "the workload's dialect); sqlsoul is given the directory (or file) and the dialect. squawk reads "
+        "PostgreSQL only, so the MySQL workload is compared with sqlfluff.\n\n"
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"sqlsoul {__version__}, {', '.join(versions) or 'no peers'}.\n\n"
         f"{output}\n\n"

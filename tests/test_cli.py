@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from sqlsoul import __version__
 from sqlsoul.cli import main
+from sqlsoul.dialects import short_list
 from sqlsoul.engine import Linter
 from sqlsoul.findings import Finding, Severity
 from sqlsoul.registry import PluginError, Registry
@@ -387,7 +388,7 @@ def test_plugin_error_is_one_line(project: Path, monkeypatch: pytest.MonkeyPatch
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["lint", "--format", "xml"], "Invalid value for '--format': 'xml' is not one of 'text', 'json', 'sarif', 'github'. (see 'sqlsoul lint --help')"),
+        (["lint", "--format", "xml"], "Invalid value for '--format': 'xml' is not one of 'text', 'json', 'sarif', 'github', 'gitlab', 'junit'. (see 'sqlsoul lint --help')"),
         (["lint", "--fail-on", "fatal"], "Invalid value for '--fail-on': 'fatal' is not one of 'error', 'warning', 'note', 'never'. (see 'sqlsoul lint --help')"),
         (["lint", "--pg-version", "9"], "Invalid value for '--pg-version': 9 is not in the range 10<=x<=18. (see 'sqlsoul lint --help')"),
         (["lint", "--pg-version", "19"], "Invalid value for '--pg-version': 19 is not in the range 10<=x<=18. (see 'sqlsoul lint --help')"),
@@ -686,15 +687,19 @@ def test_rules_lists_every_rule(registry: Registry) -> None:
     result = run("rules")
     assert result.exit_code == 0
     header, *rows = result.stdout.splitlines()
-    assert header.split() == ["CODE", "NAME", "CATEGORY", "SEVERITY", "DEFAULT", "SUMMARY"]
+    assert header.split() == ["CODE", "NAME", "CATEGORY", "SEVERITY", "DEFAULT", "DIALECTS", "SUMMARY"]
     assert len(rows) == len(registry.rules)
     for row, rule in zip(rows, registry.rules.values(), strict=True):
         meta = rule.meta
-        cells = re.split(r"\s{2,}", row, maxsplit=5)
-        assert cells == [meta.code, meta.name, meta.category, meta.severity.label, "on" if meta.enabled else "opt-in", meta.summary.strip()]
-    by_code = {re.split(r"\s{2,}", row)[0]: re.split(r"\s{2,}", row)[1:5] for row in rows}
-    assert by_code["SS102"] == ["unchecked-status-column", "design", "warning", "on"]
-    assert by_code["SS900"] == ["parse-error", "meta", "error", "on"]
+        cells = re.split(r"\s{2,}", row, maxsplit=6)
+        assert cells == [
+            meta.code, meta.name, meta.category, meta.severity.label, "on" if meta.enabled else "opt-in",
+            short_list(meta.dialects), meta.summary.strip(),
+        ]
+    by_code = {re.split(r"\s{2,}", row)[0]: re.split(r"\s{2,}", row)[1:6] for row in rows}
+    assert by_code["SS102"] == ["unchecked-status-column", "design", "warning", "on", "all"]
+    assert by_code["SS900"] == ["parse-error", "meta", "error", "on", "all"]
+    assert by_code["SS201"] == ["adding-column-with-volatile-default", "safety", "warning", "on", "pg"]
     assert [code for code in by_code] == sorted(by_code)
 
 

@@ -14,7 +14,7 @@ from sqlsoul.findings import Severity
 from sqlsoul.init_config import render_default_config
 from sqlsoul.registry import Registry
 
-KNOWN_KEYS = "select, ignore, severity, per_path_ignores, rules, pg_version, exclude, fail_on, history, base_schema, lint_from, layouts, assume_in_transaction, multi_statement, require_down, ignore_unpaired"
+KNOWN_KEYS = "select, ignore, severity, per_path_ignores, rules, pg_version, exclude, fail_on, history, base_schema, lint_from, layouts, assume_in_transaction, multi_statement, require_down, ignore_unpaired, dialect, mysql_version, mariadb_version, baseline"
 STATUS_SQL = "CREATE TABLE events (\n    id bigint PRIMARY KEY,\n    status VARCHAR(50)\n);\n"
 
 

@@ -176,44 +176,6 @@ def test_readme_github_format_sample_is_what_the_tool_prints() -> None:
     assert first.startswith(sample.removesuffix(" ...")), f"README github sample is stale; the output now starts:\n{first}"
 
 
-def test_readme_code_scanning_workflow(tmp_path, monkeypatch) -> None:
-    from ruamel.yaml import YAML
-
-    workflow = YAML(typ="safe").load(_readme_block("# .github/workflows/sqlsoul.yml"))
-    assert set(workflow["on"]) == {"push", "pull_request"}
-    assert workflow["permissions"] == {"contents": "read", "security-events": "write"}
-    [job] = workflow["jobs"].values()
-    steps = job["steps"]
-    uses = [step.get("uses", "").split("@")[0] for step in steps]
-    assert uses[:2] == ["actions/checkout", "actions/setup-python"]
-    [lint] = [step for step in steps if step.get("id") == "lint"]
-    [upload] = [step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
-    last = steps[-1]
-    order = [steps.index(step) for step in (lint, upload, last)]
-    assert order == sorted(order) and len(set(order)) == 3, "lint, then upload, then the failing step"
-    # The lint step must not stop the job, so that the upload runs; the last step fails it afterwards.
-    assert lint["continue-on-error"] is True
-    command = lint["run"].split()
-    assert command[0].endswith("sqlsoul") and command[1] == "lint"
-    assert command[command.index("--format") + 1] == "github"
-    assert command[command.index("--sarif-output") + 1] == upload["with"]["sarif_file"]
-    assert upload["if"] == "always()"
-    assert last["if"] == "steps.lint.outcome == 'failure'" and last["run"] == "exit 1"
-    install = next(step["run"] for step in steps if "pip install" in step.get("run", ""))
-    assert install.startswith("python -m venv .venv && .venv/bin/pip install ") and command[0] == ".venv/bin/sqlsoul"
-    # The lint command as written, on a repository with one bad migration: annotations on stdout,
-    # the SARIF file written, exit status 1.
-    (tmp_path / ".git").mkdir()
-    (tmp_path / "migrations").mkdir()
-    (tmp_path / "migrations/001.sql").write_text("CREATE TABLE jobs (id bigint PRIMARY KEY, status text);\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, [*command[1:], "--no-plugins"])
-    assert result.exit_code == 1, result.output
-    assert result.stdout.startswith("::warning file=migrations/001.sql,line=1,")
-    sarif = json.loads((tmp_path / upload["with"]["sarif_file"]).read_text(encoding="utf-8"))
-    assert sarif["version"] == "2.1.0" and len(sarif["runs"][0]["results"]) == 1
-
-
 def test_readme_pre_commit_snippet_names_the_hook() -> None:
     from ruamel.yaml import YAML
 

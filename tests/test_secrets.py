@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sqlsoul.reporters import FORMATS as REPORT_FORMATS
 from sqlsoul.reporters.sarif import FINGERPRINT_KEY
 
 # Each secret is a literal that only the password appears in (so finding it anywhere in the output
@@ -29,7 +30,7 @@ MIGRATION = (
     "CREATE USER MAPPING FOR app SERVER billing OPTIONS (user 'billing', password 'billing-s3cret');\n"
     "DO 'BEGIN ALTER ROLE ops PASSWORD ''quoted-b0dy'' SUPERUSER; END';\n"
 )
-FORMATS = ["text", "json", "sarif", "github"]
+FORMATS = list(REPORT_FORMATS)  # every format, new ones included
 
 
 def lint(path: Path, output_format: str) -> tuple[str, str]:

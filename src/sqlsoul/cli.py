@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -29,11 +29,16 @@ from sqlsoul.config import (
     lint_settings,
     load_config,
 )
+from sqlsoul.dialects import DIALECTS, LABELS, POSTGRES, short_list
 from sqlsoul.discovery import STDIN, DiscoveryError, ProjectRoot, discover, find_project_root
-from sqlsoul.engine import Linter, LintResult, LintSettings
+from sqlsoul.engine import Linter, LintResult, LintSettings, chain_inputs
+from sqlsoul.history import Chain
 from sqlsoul.findings import Severity
 from sqlsoul.registry import PluginError, Registry, load_registry, plugins_disabled
 from sqlsoul.reporters import FORMATS, ReportContext, renderer
+
+if TYPE_CHECKING:
+    from sqlsoul.baseline import BaselineMatch
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -124,6 +129,7 @@ _report_options = _options(
     click.option("--sarif-output", type=click.Path(dir_okay=False), help="Also write SARIF to FILE (for code scanning), whatever --format is."),
     click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None, help="Lowest severity that makes the exit code 1.  [default: warning]"),
     click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (.sqlsoul.yaml or pyproject.toml)."),
+    click.option("--dialect", type=click.Choice(DIALECTS), default=None, help="Read every file as this dialect (default: the config's `dialect`, a dialect part in the file name, else postgres)."),
 )
 # ... and how they run.
 _run_options = _options(
@@ -148,6 +154,10 @@ def main() -> None:
 @click.option("--stdin-filename", help="Name to report for input read from '-'.")
 @click.option("--assume-in-transaction", is_flag=True, default=None, help="Plain folders: the runner wraps each file in a transaction.")
 @click.option("--from", "lint_from", metavar="VERSION", help="Report nothing in migrations before VERSION (they have run; they still build the schema).")
+@click.option("--changed-since", metavar="REF", help="Report only files changed since git REF: committed since, staged, modified or untracked (histories still replay in full).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), help="Hide the findings recorded in FILE (default: the config's `baseline`); the exit status counts only the others.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record the findings in FILE as the baseline instead of reporting them, and exit 0.")
+@click.option("--include-baselined", is_flag=True, help="SARIF: keep the baselined findings too, marked baselineState unchanged (new ones: new).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary line.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print the project root and the config used.")
 @_run_options
@@ -161,10 +171,15 @@ def lint(
     ignore: tuple[str, ...],
     fail_on: str | None,
     config_path: str | None,
+    dialect: str | None,
     pg_version: int | None,
     stdin_filename: str | None,
     assume_in_transaction: bool | None,
     lint_from: str | None,
+    changed_since: str | None,
+    baseline_path: str | None,
+    write_baseline: str | None,
+    include_baselined: bool,
     no_color: bool,
     quiet: bool,
     verbose: bool,
@@ -182,25 +197,77 @@ def lint(
 
     if assume_in_transaction:
         config.assume_in_transaction = True
-    settings = _settings(registry, config, select, ignore, pg_version)
+    settings = _settings(registry, config, select, ignore, pg_version, dialect)
     stdin_data = _read_stdin() if STDIN in inputs else None
+    if baseline_path and write_baseline:
+        raise UsageProblem("use --baseline or --write-baseline, not both")
     histories = discover(inputs, root.path, config.exclude, stdin_filename, stdin_data, history_settings(config, lint_from))
+    if changed_since is not None:
+        histories = _changed_only(histories, changed_since, root, STDIN in inputs, verbose)
     result = Linter(registry, settings).lint(histories)
+    if write_baseline:
+        _write_baseline(result, Path(write_baseline), root)
+        sys.exit(0)  # recording the findings is the point: none of them fails the run
+    baseline = _match_baseline(result, baseline_path or config.baseline, root)
+    if baseline is not None:
+        result.findings = baseline.new
 
     threshold = fail_on or config.fail_on
-    _report(result, registry, settings.enabled, root, output_format, output, sarif_output, no_color)
+    _report(result, registry, settings.enabled, root, output_format, output, sarif_output, no_color, baseline,
+            include_baselined)
     if not quiet:
-        from sqlsoul.reporters.text import summary_line
+        from sqlsoul.reporters.text import baseline_line, summary_line
 
         click.echo(summary_line(result, time.perf_counter() - started), err=True)
+        if baseline is not None:
+            click.echo(baseline_line(baseline), err=True)
     sys.exit(_exit_code(result, threshold))
 
 
+def _changed_only(chains: list[Chain], ref: str, root: ProjectRoot, stdin: bool, verbose: bool) -> list[Chain]:
+    """The chains narrowed to the files git says changed since `ref` (see sqlsoul.changed)."""
+    from sqlsoul.changed import ChangedFilesError, changed_files, only_changed
+
+    if stdin:
+        raise UsageProblem("--changed-since asks git which files to lint: it does not read standard input")
+    try:
+        kept = only_changed(chains, changed_files(root.path, ref))
+    except ChangedFilesError as error:
+        raise UsageProblem(str(error)) from None
+    if verbose:
+        count = sum(len(chain.named or ()) for chain in kept)
+        click.echo(f"changed since {ref}: {count} file{'' if count == 1 else 's'} to report", err=True)
+    return kept
+
+
+def _write_baseline(result: LintResult, path: Path, root: ProjectRoot) -> None:
+    from sqlsoul.baseline import BaselineError, write
+
+    try:
+        count = write(path, result, root.path)
+    except BaselineError as error:
+        raise UsageProblem(str(error)) from None
+    click.echo(f"wrote {count} finding{'' if count == 1 else 's'} to the baseline {path}", err=True)
+
+
+def _match_baseline(result: LintResult, path: str | Path | None, root: ProjectRoot) -> BaselineMatch | None:
+    if path is None:
+        return None
+    from sqlsoul.baseline import BaselineError, match, read
+
+    try:
+        return match(result, read(Path(path)), root.path)
+    except BaselineError as error:
+        raise UsageProblem(str(error)) from None
+
+
 def _report(result: LintResult, registry: Registry, enabled: set[str], root: ProjectRoot, output_format: str | None,
-            output: str | None, sarif_output: str | None, no_color: bool) -> None:
+            output: str | None, sarif_output: str | None, no_color: bool, baseline: BaselineMatch | None = None,
+            include_baselined: bool = False) -> None:
     """Print (or write) the report in the format asked for, and SARIF beside it when asked."""
     rules = tuple(registry.rules[code].meta for code in sorted(enabled))
-    context = ReportContext(__version__, rules, root.path, color=_use_color(no_color, output))
+    context = ReportContext(__version__, rules, root.path, color=_use_color(no_color, output), baseline=baseline,
+                            include_baselined=include_baselined)
     report = renderer(output_format or "text")(result, context)
     if output:
         _write_report(report, output)
@@ -231,7 +298,8 @@ def _read_stdin() -> bytes:
 
 
 def _settings(
-    registry: Registry, config: Config, select: tuple[str, ...], ignore: tuple[str, ...], pg_version: int | None
+    registry: Registry, config: Config, select: tuple[str, ...], ignore: tuple[str, ...], pg_version: int | None,
+    dialect: str | None,
 ) -> LintSettings:
     chosen_select = _split(select) or config.select
     chosen_ignore = _split(ignore) if ignore else config.ignore
@@ -241,7 +309,7 @@ def _settings(
         raise UsageProblem(f"unknown rule, category or selector {error.args[0]!r} (see 'sqlsoul rules')") from None
     # What verify reports needs a server: lint neither runs nor lists those rules.
     enabled = {code for code in enabled if registry.rules[code].scope != "verify"}
-    return lint_settings(config, enabled, pg_version)
+    return lint_settings(config, enabled, pg_version, dialect)
 
 
 def _use_color(no_color: bool, output: str | None) -> bool:
@@ -289,6 +357,7 @@ def verify(
     ignore: tuple[str, ...],
     fail_on: str | None,
     config_path: str | None,
+    dialect: str | None,
     no_color: bool,
     quiet: bool,
     no_plugins: bool,
@@ -308,6 +377,8 @@ def verify(
         raise UsageProblem("use --database-url or --postgres-bin, not both")
     if STDIN in inputs:
         raise UsageProblem("verify runs migration folders and files, not standard input")
+    if dialect not in (None, POSTGRES):
+        raise UsageProblem(f"verify runs migrations on PostgreSQL only, not {dialect}; use 'sqlsoul lint --dialect {dialect}'")
     root, config = _project(config_path, inputs, registry)
     verify_codes = [code for code, rule in registry.rules.items() if rule.scope == "verify"]
     try:
@@ -315,8 +386,9 @@ def verify(
     except KeyError as error:
         raise UsageProblem(f"unknown rule, category or selector {error.args[0]!r} (see 'sqlsoul rules')") from None
     enabled = chosen & set(verify_codes)  # lint's rules are lint's: verify reports what the server did
-    settings = lint_settings(config, enabled)
+    settings = lint_settings(config, enabled, dialect=dialect)
     chains = discover(inputs, root.path, config.exclude, settings=history_settings(config))
+    _only_postgres(chains, settings)
     progress = _Progress(started) if not quiet and sys.stderr.isatty() else None
     try:
         options = VerifyOptions([setting_pair(item) for item in custom_settings], skip_unavailable_extensions, progress)
@@ -344,6 +416,20 @@ def verify(
     sys.exit(_exit_code(result, fail_on or config.fail_on))
 
 
+def _only_postgres(chains: list[Chain], settings: LintSettings) -> None:
+    """Stop verify at the first file that is not PostgreSQL: it runs migrations on a PostgreSQL server."""
+    for chain in chains:
+        items = chain_inputs(chain)
+        dialects = settings.dialects.of_history([item.root_path for item in items])
+        for item in items:
+            found = dialects[item.root_path]
+            if found != POSTGRES:
+                raise UsageProblem(
+                    f"verify runs migrations on PostgreSQL only: {item.display_path} is {LABELS[found]}; "
+                    f"check it with 'sqlsoul lint' (or give --dialect postgres)"
+                )
+
+
 class _Progress:
     """One line on a terminal, rewritten in place: which unit verify is at and for how long."""
 
@@ -366,16 +452,19 @@ class _Progress:
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
 @_guarded
 def list_rules(no_plugins: bool, debug: bool) -> None:
-    """List every rule: code, name, category, severity, default state and summary."""
+    """List every rule: code, name, category, severity, default state, dialects and summary.
+
+    Dialects: `all`, or some of pg (PostgreSQL), my (MySQL), ma (MariaDB) and lite (SQLite)."""
     registry = _registry(no_plugins)
     rows = [
-        (meta.code, meta.name, meta.category, meta.severity.label, "on" if meta.enabled else "opt-in", meta.summary.strip())
+        (meta.code, meta.name, meta.category, meta.severity.label, "on" if meta.enabled else "opt-in",
+         short_list(meta.dialects), meta.summary.strip())
         for meta in (rule.meta for rule in registry.rules.values())
     ]
-    header = ("CODE", "NAME", "CATEGORY", "SEVERITY", "DEFAULT", "SUMMARY")
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(5)]
+    header = ("CODE", "NAME", "CATEGORY", "SEVERITY", "DEFAULT", "DIALECTS", "SUMMARY")
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header) - 1)]
     for row in (header, *rows):
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths, strict=True)) + "  " + row[5])
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
 
 
 @main.command()
@@ -410,6 +499,49 @@ def init(target: str, force: bool, debug: bool) -> None:
     except OSError as error:
         raise UsageProblem(f"cannot write {target}: {error.strerror or error}") from None
     click.echo(f"wrote {target}", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["markdown", "mermaid", "json"]), default="markdown", show_default=True,
+              help="markdown: a data dictionary; mermaid: an erDiagram; json: the model (docs/schema-model.schema.json).")
+@click.option("--at", "at", metavar="VERSION", help="The schema as of this unit (its version or name): later units are not replayed.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of stdout.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (.sqlsoul.yaml or pyproject.toml).")
+@click.option("--dialect", type=click.Choice(DIALECTS), default=None, help="Read every file as this dialect (default: as lint decides).")
+@click.option("--no-plugins", is_flag=True, help="Do not load third-party rule packs (SQLSOUL_DISABLE_PLUGINS=1 works too).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@_guarded
+def schema(paths: tuple[str, ...], output_format: str, at: str | None, output: str | None, config_path: str | None,
+           dialect: str | None, no_plugins: bool, debug: bool) -> None:
+    """Write the schema a migration history builds (default: the current directory; '-' reads stdin).
+
+    One section per history (markdown, json); a diagram needs one history, and so does --at."""
+    from sqlsoul import schemadoc
+
+    inputs = list(paths) or ["."]
+    registry = _registry(no_plugins)
+    root, config = _project(config_path, inputs, registry)
+    # No rule runs: only what keeps the schema from being whole is reported (on stderr).
+    enabled = {rule.meta.code for name, *_ in schemadoc.GAPS if (rule := registry.lookup(name))}
+    settings = replace(lint_settings(config, enabled, dialect=dialect), keep_catalogs=True, stop_at=at)
+    stdin_data = _read_stdin() if STDIN in inputs else None
+    # Every unit is replayed and its parse errors count, whatever the config's lint_from says.
+    chains = discover(inputs, root.path, config.exclude, None, stdin_data, replace(history_settings(config), lint_from=None))
+    if not chains:
+        raise UsageProblem(f"no SQL files found in {', '.join(inputs)}")
+    try:
+        planned = schemadoc.plan(chains, output_format, at)
+        result = Linter(registry, settings).lint(chains)
+        text = schemadoc.renderer(output_format)(schemadoc.documents(chains, planned, result.catalogs))
+    except schemadoc.SchemaDocError as error:
+        raise UsageProblem(str(error)) from None
+    for line in schemadoc.warnings(result.findings):
+        click.echo(f"sqlsoul: warning: {line}", err=True)
+    if output:
+        _write_report(text, output)
+    else:
+        click.echo(text, nl=False)
 
 
 def run() -> None:

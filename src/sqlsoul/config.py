@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlsoul.dialects import DEFAULT_MARIADB_VERSION, DEFAULT_MYSQL_VERSION, DIALECTS, POSTGRES, DialectChoice, parse_version
 from sqlsoul.engine import LintSettings
 from sqlsoul.findings import Severity
 from sqlsoul.history import HistorySettings, LayoutOptions
@@ -49,16 +50,32 @@ class Config:
     multi_statement: bool = False
     require_down: bool = False
     ignore_unpaired: list[str] = field(default_factory=list)
+    # `dialect: mysql` sets `dialect`; `dialect: {glob: mysql}` sets `dialect_paths` (see sqlsoul.dialects).
+    dialect: str = POSTGRES
+    dialect_paths: list[tuple[str, str]] = field(default_factory=list)
+    mysql_version: tuple[int, int, int] = DEFAULT_MYSQL_VERSION
+    mariadb_version: tuple[int, int, int] = DEFAULT_MARIADB_VERSION
+    baseline: Path | None = None  # findings to hide (see sqlsoul.baseline); written relative to the config file
+
+    def dialects(self, forced: str | None = None) -> DialectChoice:
+        """How each file's dialect is decided (`forced`: --dialect, which wins for every file)."""
+        return DialectChoice(forced, tuple(self.dialect_paths), self.dialect)
 
 
-def lint_settings(config: Config, enabled: set[str], pg_version: int | None = None) -> LintSettings:
-    """The engine's settings from a config, for the rules in `enabled` (`pg_version` from the command line wins)."""
+def lint_settings(
+    config: Config, enabled: set[str], pg_version: int | None = None, dialect: str | None = None
+) -> LintSettings:
+    """The engine's settings from a config, for the rules in `enabled` (`pg_version` and `dialect`
+    from the command line win)."""
     return LintSettings(
         enabled=enabled,
         severity=config.severity,
         rule_options=config.rule_options,
         per_path_ignores=config.per_path_ignores,
         pg_version=pg_version or config.pg_version,
+        dialects=config.dialects(dialect),
+        mysql_version=config.mysql_version,
+        mariadb_version=config.mariadb_version,
     )
 
 
@@ -300,6 +317,10 @@ class _Checker:
             "multi_statement": lambda k, v: setattr(config, "multi_statement", self.flag(k, v)),
             "require_down": lambda k, v: setattr(config, "require_down", self.flag(k, v)),
             "ignore_unpaired": lambda k, v: setattr(config, "ignore_unpaired", self.string_list(k, v)),
+            "dialect": lambda k, v: self.dialect(k, v, config),
+            "mysql_version": lambda k, v: setattr(config, "mysql_version", self.server_version(k, v)),
+            "mariadb_version": lambda k, v: setattr(config, "mariadb_version", self.server_version(k, v)),
+            "baseline": lambda k, v: setattr(config, "baseline", self.relative_path(k, v)),
         }
         for key, value in data.items():
             handler = handlers.get(str(key))
@@ -315,6 +336,14 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise self.fail(keys, f"expected a string, got {value!r}")
         return str(value)
+
+    def relative_path(self, keys: tuple[str, ...], value: Any) -> Path | None:
+        """A file named relative to the config file (null: none)."""
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(keys, f"expected a file path, got {value!r}")
+        return self.path.parent / value
 
     def flag(self, keys: tuple[str, ...], value: Any) -> bool:
         if not isinstance(value, bool):
@@ -333,6 +362,27 @@ class _Checker:
         if value not in choices:
             raise self.fail(keys, f"expected one of {', '.join(choices)}, got {value!r}")
         return str(value)
+
+    def dialect(self, keys: tuple[str, ...], value: Any, config: Config) -> None:
+        """`dialect: mysql` (every file whose name names no engine) or `dialect: {glob: name}`
+        (files whose project-relative path matches, first match wins, over what names say)."""
+        if isinstance(value, dict):
+            config.dialect_paths = [
+                (str(pattern), self.choice((*keys, str(pattern)), name, DIALECTS)) for pattern, name in value.items()
+            ]
+        else:
+            config.dialect = self.choice(keys, value, DIALECTS)
+
+    def server_version(self, keys: tuple[str, ...], value: Any) -> tuple[int, int, int]:
+        if isinstance(value, float):
+            # YAML reads 10.10 as the number 10.1: only a string keeps the version as written.
+            raise self.fail(keys, f"write the version in quotes, e.g. \"10.11\": unquoted it reads as the number {value!r}")
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise self.fail(keys, f"expected a version such as \"8.0.16\", got {value!r}")
+        try:
+            return parse_version(str(value))
+        except ValueError as error:
+            raise self.fail(keys, str(error)) from None
 
     def pg_version(self, keys: tuple[str, ...], value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value not in PG_VERSIONS:

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from sqlsoul.config import CONFIG_FILE, PYPROJECT, has_tool_section
+from sqlsoul.dialects import engine_in_name
 from sqlsoul.history import Chain, History, HistorySettings, InputFile, SourceCache
 from sqlsoul.ordering import path_key
 
@@ -190,7 +191,11 @@ def _chains(folders: dict[str, _Folder], root: Path, exclude: list[str], setting
                 for found in _folder_files(folder.path, root, exclude):
                     folder.add(found)
         groups.append(group)
-    groups += [[folder] for _, folder in sorted(folders.items(), key=lambda pair: path_key(pair[0].replace(os.sep, "/")))]
+    groups += [
+        [one_engine]
+        for _, folder in sorted(folders.items(), key=lambda pair: path_key(pair[0].replace(os.sep, "/")))
+        for one_engine in _by_engine(folder)
+    ]
     chains = []
     for group in groups:
         histories = [_history(folder, root, settings, sources) for folder in group if folder.files]
@@ -201,6 +206,27 @@ def _chains(folders: dict[str, _Folder], root: Path, exclude: list[str], setting
         }
         chains.append(Chain(histories, base, named, settings.lint_from, sources))
     return chains
+
+
+def _by_engine(folder: _Folder) -> list[_Folder]:
+    """A folder that keeps several engines' migrations side by side (`1_init.mysql.up.sql` beside
+    `1_init.sqlite3.up.sql`, as ory's popx does) as one history per engine: the engine's own files
+    and those that name no engine, which every engine runs. Replayed together, each engine's
+    CREATE TABLE would meet the table another engine's file made. An engine none of whose files
+    is reported (pre-commit named another engine's file) is left out."""
+    engines: dict[str | None, dict[str, InputFile]] = {}
+    for absolute, item in folder.files.items():
+        engines.setdefault(engine_in_name(item.root_path), {})[absolute] = item
+    shared = engines.pop(None, {})
+    if len(engines) < 2:
+        return [folder]
+    split = []
+    for engine in sorted(engines):
+        files = {**engines[engine], **shared}
+        reported = folder.reported & files.keys()
+        if reported:
+            split.append(_Folder(folder.path, files, reported))
+    return split
 
 
 def _history(folder: _Folder, root: Path, settings: HistorySettings, sources: SourceCache) -> History:

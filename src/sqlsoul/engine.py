@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from typing import Any
 
+from sqlsoul.dialects import DEFAULT_MARIADB_VERSION, DEFAULT_MYSQL_VERSION, POSTGRES, DialectChoice
 from sqlsoul.findings import Finding, Related, Severity, Span
 from sqlsoul.history import Chain, History, InputFile, Part, TransactionMode, Unit
 from sqlsoul.ordering import natural_key
@@ -30,6 +31,7 @@ from sqlsoul.suppress import apply_suppressions
 PARSE_ERROR = "parse-error"
 INVALID_ENCODING = "invalid-encoding"
 UNREADABLE_FILE = "unreadable-file"
+UNSUPPORTED_STATEMENT = "unsupported-statement"
 
 
 
@@ -41,6 +43,11 @@ class LintSettings:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     per_path_ignores: list[tuple[str, set[str]]] = field(default_factory=list)
     pg_version: int = 18
+    dialects: DialectChoice = field(default_factory=DialectChoice)  # which dialect each file is in
+    mysql_version: tuple[int, int, int] = DEFAULT_MYSQL_VERSION
+    mariadb_version: tuple[int, int, int] = DEFAULT_MARIADB_VERSION
+    keep_catalogs: bool = False  # keep each chain's final catalog in LintResult.catalogs (sqlsoul schema)
+    stop_at: str | None = None  # replay no unit after the one this version names (see unit_matches)
 
 
 @dataclass(slots=True)
@@ -49,10 +56,18 @@ class LintResult:
     files: int = 0
     statements: int = 0
     sources: dict[str, SourceFile] = field(default_factory=dict)  # by display path, for reporters
+    # Where each statement of a reported file is, by display path (what a finding's `statement`
+    # indexes): baseline keys hash the statement's text.
+    statement_spans: dict[str, list[Span]] = field(default_factory=dict)
+    catalogs: list[Catalog] = field(default_factory=list)  # each chain's final schema, in order (keep_catalogs)
 
     @property
     def parse_errors(self) -> int:
         return sum(1 for finding in self.findings if finding.rule == PARSE_ERROR)
+
+    @property
+    def unsupported(self) -> int:
+        return sum(1 for finding in self.findings if finding.rule == UNSUPPORTED_STATEMENT)
 
 
 class Reporter:
@@ -65,8 +80,8 @@ class Reporter:
 
     def add(self, rule: str, span: Span, message: str, help_text: str = "", statement: int | None = None) -> None:
         meta = self.linter.registry.lookup(rule).meta  # type: ignore[union-attr]
-        if meta.code not in self.linter.settings.enabled:
-            return
+        if meta.code not in self.linter.settings.enabled or self.source.dialect not in meta.dialects:
+            return  # a rule speaks only about files of the dialects it declares
         line, column = self.source.position(span.start)
         end_line, end_column = self.source.position(max(span.end, span.start))
         if (end_line, end_column) == (line, column):
@@ -146,6 +161,30 @@ class Linter:
                     if rule.meta.category in FUNCTION_BODY_CATEGORIES:
                         self.body_rules[kind].append(rule)
         self.body_words = leading_words(self.body_rules)
+        self._statement_rules_by_dialect: dict[str, dict[str, list[Rule]]] = {}
+        self._applying: dict[tuple[str, frozenset[str]], list[Rule]] = {}
+
+    def statement_rules_for(self, dialect: str) -> dict[str, list[Rule]]:
+        """The statement rules by kind for files of a dialect. A rule that guards secrets runs on
+        every dialect: what it redacts must stay out of every other finding's line."""
+        found = self._statement_rules_by_dialect.get(dialect)
+        if found is None:
+            found = self._statement_rules_by_dialect[dialect] = {
+                kind: kept
+                for kind, rules in self.statement_rules.items()
+                if (kept := [rule for rule in rules if rule.guards_secrets or dialect in rule.meta.dialects])
+            }
+        return found
+
+    def applying(self, scope: str, dialects: frozenset[str]) -> list[Rule]:
+        """The unit or history rules that can report in a file of one of `dialects` (Reporter
+        drops what they say about files of other dialects in a mixed unit or history)."""
+        key = (scope, dialects)
+        found = self._applying.get(key)
+        if found is None:
+            rules = self.unit_rules if scope == "unit" else self.history_rules
+            found = self._applying[key] = [rule for rule in rules if not dialects.isdisjoint(rule.meta.dialects)]
+        return found
 
     def lint(self, chains: Iterable[Chain | list[InputFile]]) -> LintResult:
         """Lint each chain (a list of files is a plain folder: one unit per file)."""
@@ -155,13 +194,25 @@ class Linter:
         # still frees each file's tree as soon as the file is done.
         collecting = gc.isenabled()
         gc.disable()
+        linted: set[str] = set()  # root paths, to spot a file that several chains share
+        shared = False
         try:
             for chain in chains:
-                _ChainRun(self, chain if isinstance(chain, Chain) else Chain.plain(chain), result).run()
+                run = _ChainRun(self, chain if isinstance(chain, Chain) else Chain.plain(chain), result)
+                shared = shared or not linted.isdisjoint(run.dialects)
+                linted.update(run.dialects)
+                run.run()
+                if self.settings.keep_catalogs:
+                    result.catalogs.append(run.catalog)
         finally:
             if collecting:
                 gc.enable()
-        result.findings.sort(key=Finding.sort_key)
+        findings = result.findings
+        findings.sort(key=Finding.sort_key)
+        if shared:
+            # A file that the histories of several engines share (see discovery) is linted once per
+            # engine: what those runs say alike is shown once.
+            result.findings = [finding for at, finding in enumerate(findings) if not at or finding != findings[at - 1]]
         return result
 
     def _drop_path_ignored(self, findings: list[Finding]) -> list[Finding]:
@@ -214,6 +265,24 @@ class _FileState:
     reporter: Reporter | None = None
     findings: list[Finding] = field(default_factory=list)
     replayed: bool = True
+    statement_rules: dict[str, list[Rule]] = field(default_factory=dict)  # the rules of the file's dialect, by kind
+
+
+def unit_matches(unit: Unit, version: str) -> bool:
+    """Whether a version names a unit: its version as written or in natural order (4 is 000004), its
+    name (000004_add_order_tracking, a sqitch change, a Liquibase author:id); a unit named after its
+    file (plain folders: 002_posts.sql) also by the name without .sql and by its leading number (2)."""
+    if version in (unit.version, unit.name) or natural_key(unit.version) == natural_key(version):
+        return True
+    if not unit.version.lower().endswith(".sql"):
+        return False
+    wanted, stem = natural_key(version), natural_key(unit.version[: -len(".sql")].rsplit("/", 1)[-1])
+    return wanted == stem or (len(wanted) == 1 and wanted[0][0] == 0 and wanted == stem[:1])
+
+
+def chain_inputs(chain: Chain) -> list[InputFile]:
+    """Every file a chain reads: its base schema, then its histories' files."""
+    return [*chain.base, *(file.input for history in chain.histories for file in history.files)]
 
 
 class _ChainRun:
@@ -224,15 +293,17 @@ class _ChainRun:
         self.chain = chain
         self.result = result
         self.catalog = Catalog()
-        self.replayer = Replayer(self.catalog)
+        self.replayer = Replayer(self.catalog, versions=linter.settings)
         # One replayer for every down, each time on that unit's snapshot (a replayer refers to
         # itself through its handlers: one per unit would be garbage only the cyclic GC frees).
-        self.down_replayer = Replayer(Catalog(), known=self.replayer.known)
+        self.down_replayer = Replayer(Catalog(), known=self.replayer.known, versions=linter.settings)
         self.files: list[_FileState] = []
         self.sources: list[SourceFile | None] = []  # by file index, kept in step with self.files
         self.reporters: list[Reporter | None] = []
         self.quiet: set[int] = set()  # files whose findings are never shown (base schema, before lint_from)
         self.partners: list[set[int]] = []  # the files of each unit whose up and down are apart
+        self.stopped = False  # the unit settings.stop_at names has run: replay nothing after it
+        self.dialects = linter.settings.dialects.of_history([item.root_path for item in chain_inputs(chain)])
 
     def run(self) -> None:
         for item in self.chain.base:
@@ -241,10 +312,12 @@ class _ChainRun:
             for _, statement in self._run_order([(index, s) for s in self._statements(index)]):
                 self._replay(self.replayer, index, statement)
         for history in self.chain.histories:
-            self._run_history(history)
+            if not self.stopped:
+                self._run_history(history)
         history_rules = self.linter.history_rules
         if history_rules:
-            for rule in history_rules:
+            dialects = frozenset(source.dialect for source in self.sources if source is not None)
+            for rule in self.linter.applying("history", dialects):
                 rule.check_history(HistoryContext(rule, self.catalog, self.sources, self.linter.settings, self.reporters))  # type: ignore[arg-type]
         self._finish()
 
@@ -254,12 +327,14 @@ class _ChainRun:
         state = _FileState(item, replayed=replayed)
         self.files.append(state)
         self.result.files += 1
-        read = self.chain.sources.read(item)
+        dialect = self.dialects[item.root_path]
+        read = self.chain.sources.read(item, dialect)
         state.source = read.source
         if read.source is None:
-            placeholder = SourceFile(item.display_path, item.root_path, "")
+            placeholder = SourceFile(item.display_path, item.root_path, "", dialect)
             Reporter(self.linter, placeholder, state.findings).add(UNREADABLE_FILE, Span(0, 0), f"cannot read file: {read.error}")
         else:
+            state.statement_rules = self.linter.statement_rules_for(state.source.dialect)
             state.source.rewrite(edits)
             state.reporter = Reporter(self.linter, state.source, state.findings)
             if read.invalid_at is not None:
@@ -277,9 +352,11 @@ class _ChainRun:
         """The file's statements, parsed when a unit first needs them: only the trees of the
         migration at hand are alive at once, not those of the whole history."""
         if state.parsed is None and state.source is not None and state.reporter is not None:
-            state.parsed = parse(state.source)
+            state.parsed = parse(state.source) if state.source.dialect == POSTGRES else _parse_foreign(state.source)
             for failure in state.parsed.failures:
                 state.reporter.add(PARSE_ERROR, failure.span, f"cannot parse: {failure.message}")
+            for failure in state.parsed.unsupported:
+                state.reporter.add(UNSUPPORTED_STATEMENT, failure.span, failure.message)  # the front end says what and why
             self.result.statements += len(state.parsed.statements)
         return state.parsed
 
@@ -302,11 +379,14 @@ class _ChainRun:
             if reporter is not None:
                 reporter.add(problem.rule, Span(problem.offset, problem.offset), problem.message)
         lint_from = self.chain.lint_from
+        stop_at = self.linter.settings.stop_at
+        # --at: the last unit the version names (duplicate versions run together); -1 for none.
+        last = max((at for at, unit in enumerate(history.units) if unit_matches(unit, stop_at)), default=-1) if stop_at else -1
         # A version that names a unit (a sqitch change, a Liquibase author:id) starts there; others
         # (timestamps, numbers) compare in natural order.
         named_unit = lint_from is not None and any(unit.version == lint_from for unit in history.units)
         reached = lint_from is None
-        for unit in history.units:
+        for at, unit in enumerate(history.units):
             if named_unit:
                 reached = reached or unit.version == lint_from
             else:
@@ -314,6 +394,9 @@ class _ChainRun:
             if not reached:
                 self.quiet.update(first + index for index in unit.files)
             self._run_unit(unit, first)
+            if at == last:
+                self.stopped = True  # later units and histories are neither replayed nor parsed
+                return
         for state in self.files[first:]:  # files no unit ran (verify scripts, strays) still get parsed
             parsed = self._parsed(state)
             for statement in parsed.statements if parsed else ():
@@ -330,6 +413,9 @@ class _ChainRun:
         ]
         up, down = self._run_order(written_up), self._run_order(written_down)
         unit_rules = self.linter.unit_rules
+        if unit_rules:
+            sources = (self.sources[first + index] for index in unit.files)
+            unit_rules = self.linter.applying("unit", frozenset(source.dialect for source in sources if source is not None))
         mode = next(
             (directed for index in sorted(unit.files) if (directed := directed_mode(self.sources[first + index]))),
             unit.transaction,
@@ -402,17 +488,17 @@ class _ChainRun:
             if statement.kind == "DoStmt":
                 source = self.files[index].source
                 assert source is not None
-                ordered.extend((index, inner) for inner in do_statements(statement, source))
+                if source.dialect == POSTGRES:  # a DO block's body is PL/pgSQL
+                    ordered.extend((index, inner) for inner in do_statements(statement, source))
         return ordered
 
     def _check(self, catalog: Catalog, index: int, statement: Statement, session: Session) -> None:
-        self._run_rules(self.linter.statement_rules.get(statement.kind), catalog, index, statement, session)
-        if statement.kind == "CreateFunctionStmt" and self.linter.body_rules:
+        state = self.files[index]
+        self._run_rules(state.statement_rules.get(statement.kind), catalog, index, statement, session)
+        if statement.kind == "CreateFunctionStmt" and self.linter.body_rules and state.source.dialect == POSTGRES:  # type: ignore[union-attr]
             # A function's body does not run with the migration: only design and security rules
-            # judge its statements, which are never replayed.
-            source = self.files[index].source
-            assert source is not None
-            for inner in function_statements(statement, source, self.linter.body_words):
+            # judge its statements, which are never replayed. Bodies are read as PL/pgSQL or SQL.
+            for inner in function_statements(statement, state.source, self.linter.body_words):  # type: ignore[arg-type]
                 self._run_rules(self.linter.body_rules.get(inner.kind), catalog, index, inner, session)
 
     def _run_rules(
@@ -463,6 +549,7 @@ class _ChainRun:
                 for rule, span, message in problems:
                     state.reporter.add(rule, span, message)
                 self.result.sources[state.item.display_path] = state.source  # type: ignore[assignment]
+                self.result.statement_spans[state.item.display_path] = [s.span for s in state.parsed.statements]
             kept = self.linter._drop_path_ignored(kept)
             if target != index:
                 kept = [self._moved(finding, self.files[target]) for finding in kept]
@@ -482,4 +569,12 @@ class _ChainRun:
             message=f"{finding.message} (in {finding.path}:{finding.line}:{finding.column}, its pair)",
             statement=None,
             related=(where, *finding.related),
+            origin=finding,
         )
+
+
+def _parse_foreign(source: SourceFile) -> ParsedFile:
+    # sqlglot is imported only for a file that needs it: a PostgreSQL run keeps its start-up time.
+    from sqlsoul.dialects.front import parse_foreign
+
+    return parse_foreign(source, source.dialect)

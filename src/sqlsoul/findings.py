@@ -57,6 +57,9 @@ class Finding:
     help: str
     statement: int | None = None  # index of the statement in its file, for suppressions
     related: tuple[Related, ...] = ()
+    # The finding as its rule reported it, when it is shown elsewhere (at the top of the named file
+    # of an up/down pair): baseline keys stay those of where the finding really is.
+    origin: Finding | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.message)

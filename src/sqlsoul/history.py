@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from sqlsoul.dialects import POSTGRES
 from sqlsoul.source import SourceFile
 
 
@@ -125,22 +126,32 @@ class ReadFile:
 
 
 class SourceCache:
-    """Each input read and decoded once per run, whether a layout or the engine asks first."""
+    """Each input read and decoded once per run, whether a layout or the engine asks first.
+
+    Layouts look at files before their dialect is known and get them as PostgreSQL; the engine
+    asks for each file in its dialect. Another dialect's reading is made from the text already
+    decoded (a file shared by the histories of two engines is read in both)."""
 
     def __init__(self) -> None:
-        self._read: dict[InputFile, ReadFile] = {}
+        self._read: dict[InputFile, ReadFile] = {}  # as first read
+        self._dialects: dict[tuple[InputFile, str], ReadFile] = {}  # in other dialects
 
-    def read(self, item: InputFile) -> ReadFile:
+    def read(self, item: InputFile, dialect: str = POSTGRES) -> ReadFile:
         found = self._read.get(item)
         if found is None:
-            found = self._read[item] = _read(item)
-        return found
+            found = self._read[item] = _read(item, dialect)
+        if found.source is None or found.source.dialect == dialect:
+            return found
+        other = self._dialects.get((item, dialect))
+        if other is None:
+            other = self._dialects[item, dialect] = replace(found, source=found.source.as_dialect(dialect))
+        return other
 
     def __call__(self, item: InputFile) -> SourceFile | None:
         return self.read(item).source
 
 
-def _read(item: InputFile) -> ReadFile:
+def _read(item: InputFile, dialect: str) -> ReadFile:
     data = item.data
     if data is None:
         assert item.path is not None
@@ -150,7 +161,7 @@ def _read(item: InputFile) -> ReadFile:
         except OSError as error:
             return ReadFile(None, error.strerror or type(error).__name__)
     text, invalid_at = decode(data)
-    return ReadFile(SourceFile(item.display_path, item.root_path, text), invalid_at=invalid_at)
+    return ReadFile(SourceFile(item.display_path, item.root_path, text, dialect), invalid_at=invalid_at)
 
 
 @dataclass(slots=True)

@@ -19,10 +19,15 @@ QualifiedName = tuple[str, str]  # (schema, name), folded as the engine folds id
 
 _GENERATIONS = count(1)  # catalogs that share tables tell their own copies apart by generation
 
-TEXT_TYPES = frozenset({"text", "varchar", "bpchar", "char", "character", "character varying", "citext", "name"})
+# MySQL's tinytext, mediumtext and longtext are text with another size limit.
+TEXT_TYPES = frozenset(
+    {"text", "varchar", "bpchar", "char", "character", "character varying", "citext", "name", "tinytext", "mediumtext",
+     "longtext"}
+)
+# MySQL's tinyint (1 byte) and mediumint (3 bytes) have no PostgreSQL counterpart: they keep their names.
 INTEGER_TYPES = frozenset(
     {"int2", "int4", "int8", "smallint", "integer", "int", "bigint", "serial", "serial4", "bigserial", "serial8",
-     "smallserial", "serial2"}
+     "smallserial", "serial2", "tinyint", "mediumint"}
 )
 STRUCTURED_TYPES = frozenset({"json", "jsonb", "hstore", "xml"})
 
@@ -42,6 +47,8 @@ class TypeRef:
     schema: str | None = None
     modifiers: tuple[int, ...] = ()
     is_array: bool = False
+    members: tuple[str, ...] = ()  # the values a MySQL ENUM or SET column accepts, in their order
+    unsigned: bool = False  # MySQL UNSIGNED: the same bytes hold twice the positive range
 
     @property
     def is_text(self) -> bool:
@@ -74,6 +81,7 @@ class Constraint:
     validated: bool = True
     origin: Origin | None = None
     not_null_of: str | None = None  # CHECK (column IS NOT NULL): the column it proves non-null
+    enforced: bool = True  # False for MySQL's CHECK ... NOT ENFORCED: stored, and checks nothing
 
 
 @dataclass(slots=True)
@@ -184,6 +192,7 @@ class Catalog:
     schemas: set[str] = field(default_factory=lambda: {"public"})
     search_path: tuple[str, ...] = ("public",)
     has_partitions: bool = False  # set once any table became a partition; never reset
+    pragmas: dict[str, str] = field(default_factory=dict)  # SQLite PRAGMA settings the history made, last value wins
     generation: int = field(default_factory=lambda: next(_GENERATIONS), compare=False, repr=False)
 
     def add(self, table: Table) -> Table:
@@ -203,7 +212,7 @@ class Catalog:
         self.generation = next(_GENERATIONS)
         return Catalog(
             dict(self.tables), dict(self.enums), dict(self.domains), set(self.schemas), self.search_path,
-            self.has_partitions,
+            self.has_partitions, dict(self.pragmas),
         )
 
     @property

@@ -1,12 +1,20 @@
-"""Replay PostgreSQL DDL (libpg_query JSON) into the schema model, one statement at a time."""
+"""Replay DDL (libpg_query JSON) into the schema model, one statement at a time.
+
+Every dialect arrives in libpg_query's shape (MySQL, MariaDB and SQLite through the sqlglot front
+end, with `sqlsoul_` keys for what PostgreSQL has no words for). What differs between the engines
+is decided here, by the dialect of the file a statement comes from: the names they give unnamed
+constraints and indexes, the clauses MySQL parses but ignores, a dropped table's foreign keys.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
+from sqlsoul.dialects import DEFAULT_MARIADB_VERSION, DEFAULT_MYSQL_VERSION, MARIADB, MYSQL, POSTGRES, SQLITE
 from sqlsoul.findings import Span
 from sqlsoul.model import (
     Catalog,
@@ -55,6 +63,54 @@ SERIAL_STORAGE = {"serial": "int4", "serial4": "int4", "bigserial": "int8", "ser
                    "serial2": "int2"}
 _SERIAL_TYPES = frozenset(SERIAL_STORAGE)
 _PARTITION_KEYS = (ConstraintKind.PRIMARY_KEY, ConstraintKind.UNIQUE)  # keys a partition has through its parent
+# Engines where a name means the same object whatever its case: SQLite's names, MySQL's columns and
+# indexes (its table names follow the file system; folding them too only makes a history that would
+# fail on Linux replay as it would on macOS and Windows).
+_CASE_INSENSITIVE_DIALECTS = frozenset({MYSQL, MARIADB, SQLITE})
+# ALTER TABLE commands whose name is a constraint's or an index's, not a column's.
+_NAMED_KEY_COMMANDS = frozenset({"AT_DropConstraint", "AT_ValidateConstraint", "AT_DropIndex"})
+
+# The first releases that act on a clause earlier ones parse and ignore: a CHECK constraint (MySQL
+# 8.0.16, MariaDB 10.2.1), and REFERENCES written in a column's definition (MySQL 9.0.0, MariaDB 10.5.0).
+CHECKS_ENFORCED_FROM = {MYSQL: (8, 0, 16), MARIADB: (10, 2, 1)}
+INLINE_REFERENCES_FROM = {MYSQL: (9, 0, 0), MARIADB: (10, 5, 0)}
+MYSQL_PRIMARY_KEY_NAME = "PRIMARY"  # MySQL names every primary key PRIMARY (DROP INDEX `PRIMARY` drops it)
+
+
+class ServerVersions(Protocol):
+    """The server releases a project's MySQL and MariaDB migrations target (LintSettings has them)."""
+
+    mysql_version: tuple[int, ...]
+    mariadb_version: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultVersions:
+    """The releases sqlsoul judges against when nobody says otherwise."""
+
+    mysql_version: tuple[int, ...] = DEFAULT_MYSQL_VERSION
+    mariadb_version: tuple[int, ...] = DEFAULT_MARIADB_VERSION
+
+
+def target_version(dialect: str, versions: ServerVersions) -> tuple[int, ...] | None:
+    """The release a file of this dialect targets; None for engines whose behaviour sqlsoul does not tie to one."""
+    if dialect == MYSQL:
+        return versions.mysql_version
+    if dialect == MARIADB:
+        return versions.mariadb_version
+    return None
+
+
+def checks_ignored(dialect: str, versions: ServerVersions) -> bool:
+    """Whether the target server parses CHECK constraints and throws them away."""
+    version = target_version(dialect, versions)
+    return version is not None and version < CHECKS_ENFORCED_FROM[dialect]
+
+
+def inline_references_ignored(dialect: str, versions: ServerVersions) -> bool:
+    """Whether the target server parses a column's own REFERENCES clause and creates no foreign key."""
+    version = target_version(dialect, versions)
+    return version is not None and version < INLINE_REFERENCES_FROM[dialect]
 
 
 def names(items: list[Node] | None) -> tuple[str, ...]:
@@ -71,6 +127,18 @@ def type_ref(type_name: Node) -> TypeRef:
         if "A_Const" in mod and "ival" in mod["A_Const"]
     )
     return TypeRef(parts[-1], schema, modifiers, bool(type_name.get("arrayBounds")))
+
+
+def column_type(definition: Node) -> TypeRef | None:
+    """A column definition's type with what MySQL adds to it: the values of an ENUM or SET, UNSIGNED."""
+    type_name = definition.get("typeName")
+    if type_name is None:
+        return None
+    found = type_ref(type_name)
+    members, unsigned = definition.get("sqlsoul_enum_values"), definition.get("sqlsoul_unsigned", False)
+    if members or unsigned:
+        return TypeRef(found.name, found.schema, found.modifiers, found.is_array, tuple(members or ()), unsigned)
+    return found
 
 
 def column_refs(expression: Any) -> list[str]:
@@ -122,12 +190,16 @@ class Replayer:
     `_descendants`), so that a snapshot sharing the table keeps its own state.
     """
 
-    def __init__(self, catalog: Catalog, known: set[QualifiedName] | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, known: set[QualifiedName] | None = None, versions: ServerVersions | None = None
+    ) -> None:
         self.catalog = catalog
+        self.versions: ServerVersions = versions or DefaultVersions()
         # Tables the history has created at some point: a statement that needs one of them when it
         # is gone cannot run. Tables never seen may come from outside the history: no judgement.
         self.known: set[QualifiedName] = known if known is not None else set()
         self._problem: str | None = None
+        self._ignoring_case = False  # set per statement by its file's dialect
         self._handlers: dict[str, Callable[[Node, _Site], None]] = {
             "CreateStmt": self._create_table,
             "CreateTableAsStmt": self._create_table_as,
@@ -144,6 +216,7 @@ class Replayer:
             "CreateSchemaStmt": self._create_schema,
             "VariableSetStmt": self._set_variable,
             "CommentStmt": self._comment,
+            "Pragma": self._pragma,
         }
         # Names in use per (schema, relation namespace?, constraint namespace?), gathered once per
         # statement: a CREATE TABLE naming several constraints scans the catalog once, not each time.
@@ -155,6 +228,7 @@ class Replayer:
         self._problem = None
         if handler is not None:
             self._taken_names.clear()
+            self._ignoring_case = source.dialect in _CASE_INSENSITIVE_DIALECTS
             handler(statement.node, _Site(statement, source, file_index, None))
         return self._problem
 
@@ -177,11 +251,30 @@ class Replayer:
 
     def _read_only(self, range_var: Node | None) -> Table | None:
         """A table this statement only reads (a referenced or copied table): not copied for writing."""
-        return self.catalog.table(range_var.get("schemaname"), range_var["relname"]) if range_var else None
+        return self._find(range_var.get("schemaname"), range_var["relname"]) if range_var else None
 
     def _lookup(self, schema: str | None, name: str) -> Table | None:
-        table = self.catalog.table(schema, name)
+        table = self._find(schema, name)
         return self.catalog.writable(table) if table is not None else None
+
+    def _find(self, schema: str | None, name: str) -> Table | None:
+        """The table a name means: in SQLite and MySQL whatever its case (see _CASE_INSENSITIVE_DIALECTS)."""
+        table = self.catalog.table(schema, name)
+        if table is None and self._ignoring_case:
+            folded = name.casefold()
+            table = next(
+                (other for other in self.catalog.tables.values()
+                 if other.name.casefold() == folded and (schema is None or other.schema == schema)),
+                None,
+            )
+        return table
+
+    def _spelled(self, table: Table, name: str) -> str:
+        """A column name as the table spells it (it may be written in another case where case does not count)."""
+        if not self._ignoring_case or name in table.columns:
+            return name
+        folded = name.casefold()
+        return next((column for column in table.columns if column.casefold() == folded), name)
 
     def _writable(self, tables: Iterable[Table]) -> list[Table]:
         chosen = list(tables)  # chosen before any copy replaces an entry of the catalog being read
@@ -193,22 +286,46 @@ class Replayer:
 
     def _add_column(self, table: Table, definition: Node, site: _Site) -> None:
         name = definition["colname"]
-        type_name = definition.get("typeName")
-        if type_name is not None or name not in table.columns:
-            column = Column(name, type_ref(type_name) if type_name else None, origin=site.origin(definition.get("location")))
+        if definition.get("typeName") is not None or name not in table.columns:
+            column = Column(name, column_type(definition), origin=site.origin(definition.get("location")))
             column.owner = table.owner
             table.columns[name] = column
         else:  # `PARTITION OF parent (col WITH OPTIONS ...)` adds constraints to an inherited column
             column = table.writable_column(name)
         if column.type is not None and column.type.name in _SERIAL_TYPES and column.type.schema is None:
             column.not_null = column.has_default = True  # serial is NOT NULL DEFAULT nextval(...)
+        self._apply_definition(table, column, definition, site)
+
+    def _apply_definition(self, table: Table, column: Column, definition: Node, site: _Site) -> None:
+        """What a column definition says beyond its name and type: constraints, and MySQL's COMMENT
+        and AUTO_INCREMENT (which numbers the rows: a default)."""
         for item in definition.get("constraints") or ():
             constraint = item.get("Constraint")
             if constraint:
                 self._apply_column_constraint(table, column, constraint, site)
+        if "sqlsoul_comment" in definition:
+            column.comment = definition["sqlsoul_comment"]
+        if definition.get("sqlsoul_auto_increment"):
+            column.has_default = True
+
+    def _redefine_column(self, table: Table, name: str, definition: Node, site: _Site) -> None:
+        """MySQL's MODIFY and CHANGE: the definition replaces the column's type, nullability, default
+        and comment (what it does not say is gone: no NOT NULL written means nullable), and CHANGE
+        renames it. Keys the definition declares are added; the column keeps those it had."""
+        new_name = definition["colname"]
+        if new_name != name:
+            _rename_column(table, name, new_name)
+        column = table.writable_column(new_name)
+        column.type = column_type(definition)
+        column.not_null = bool(table.constraints_on(new_name, ConstraintKind.PRIMARY_KEY))  # a key column stays NOT NULL
+        column.has_default, column.default, column.comment = False, None, None
+        self._apply_definition(table, column, definition, site)
 
     def _apply_column_constraint(self, table: Table, column: Column, constraint: Node, site: _Site) -> None:
         contype = constraint["contype"]
+        inline_reference = contype == "CONSTR_FOREIGN" and constraint.get("sqlsoul_inline")
+        if inline_reference and inline_references_ignored(site.dialect, self.versions):
+            return  # parsed, and thrown away: no foreign key
         if contype == "CONSTR_NOTNULL":
             column.not_null = True
         elif contype == "CONSTR_NULL":
@@ -225,6 +342,8 @@ class Replayer:
             columns = (column.name,)
             if kind is ConstraintKind.CHECK:
                 columns = tuple(dict.fromkeys(column_refs(constraint.get("raw_expr")))) or columns
+                if site.dialect == MARIADB and not constraint.get("conname"):
+                    constraint = {**constraint, "conname": column.name}  # MariaDB names a column's CHECK after it
             self._add_constraint(table, kind, constraint, columns, site)
 
     def _add_table_constraint(self, table: Table, constraint: Node, site: _Site) -> None:
@@ -237,7 +356,7 @@ class Replayer:
         if kind is None:
             return
         if kind is ConstraintKind.FOREIGN_KEY:
-            columns = names(constraint.get("fk_attrs"))
+            columns = tuple(self._spelled(table, column) for column in names(constraint.get("fk_attrs")))
         elif kind is ConstraintKind.CHECK:
             columns = tuple(dict.fromkeys(column_refs(constraint.get("raw_expr"))))
         elif kind is ConstraintKind.EXCLUSION:
@@ -249,7 +368,7 @@ class Replayer:
                 )
             )
         else:
-            columns = names(constraint.get("keys"))
+            columns = tuple(self._spelled(table, column) for column in names(constraint.get("keys")))
             index_name = constraint.get("indexname")
             if not columns and index_name:  # ADD CONSTRAINT ... USING INDEX
                 index = next((i for i in table.indexes if i.name == index_name), None)
@@ -261,7 +380,13 @@ class Replayer:
     def _add_constraint(
         self, table: Table, kind: ConstraintKind, constraint: Node, columns: tuple[str, ...], site: _Site
     ) -> None:
-        name = constraint.get("conname") or self._generated_name(table, kind, constraint, columns)
+        if kind is ConstraintKind.CHECK and checks_ignored(site.dialect, self.versions):
+            return  # parsed, and thrown away: nothing is checked
+        name = constraint.get("conname")
+        if site.dialect in (MYSQL, MARIADB) and (kind is ConstraintKind.PRIMARY_KEY or not name):
+            name = self._mysql_constraint_name(table, kind, columns, site)
+        elif not name and site.dialect != SQLITE:  # SQLite leaves unnamed constraints unnamed
+            name = self._generated_name(table, kind, constraint, columns)
         added = Constraint(kind, name, columns, origin=site.origin(constraint.get("location")))
         added.validated = not constraint.get("skip_validation", False)
         if kind is ConstraintKind.FOREIGN_KEY and constraint.get("pktable"):
@@ -273,7 +398,24 @@ class Replayer:
                     table.writable_column(column_name).not_null = True
         elif kind is ConstraintKind.CHECK:
             added.not_null_of = _not_null_test(constraint.get("raw_expr"))
+            # The sqlglot front end leaves is_enforced out for NOT ENFORCED (libpg_query always sets it).
+            added.enforced = site.dialect == POSTGRES or constraint.get("is_enforced", False)
         table.constraints.append(added)
+
+    def _mysql_constraint_name(self, table: Table, kind: ConstraintKind, columns: tuple[str, ...], site: _Site) -> str:
+        """The name MySQL gives a constraint declared without one: PRIMARY; a unique key is named like
+        an index; table_ibfk_N for a foreign key; table_chk_N for a CHECK (MariaDB: CONSTRAINT_N)."""
+        if kind is ConstraintKind.PRIMARY_KEY:
+            return MYSQL_PRIMARY_KEY_NAME
+        if kind is ConstraintKind.UNIQUE:
+            return _mysql_index_name(table, columns[0] if columns else None)
+        if kind is ConstraintKind.FOREIGN_KEY:
+            prefix = f"{table.name}_ibfk_"
+        else:
+            prefix = "CONSTRAINT_" if site.dialect == MARIADB else f"{table.name}_chk_"
+        numbers = [int(c.name[len(prefix):]) for c in table.constraints
+                   if c.name and c.name.startswith(prefix) and c.name[len(prefix):].isdigit()]
+        return f"{prefix}{max(numbers, default=0) + 1}"
 
     def _generated_name(self, table: Table, kind: ConstraintKind, constraint: Node, columns: tuple[str, ...]) -> str:
         """The name PostgreSQL gives a constraint declared without one."""
@@ -345,9 +487,13 @@ class Replayer:
             elif "Constraint" in element:
                 self._add_table_constraint(table, element["Constraint"], site)
             elif "TableLikeClause" in element:
-                self._copy_like(table, element["TableLikeClause"])
+                self._copy_like(table, element["TableLikeClause"], site)
+        if "sqlsoul_comment" in node:
+            table.comment = node["sqlsoul_comment"]
+        for index in node.get("sqlsoul_indexes") or ():  # MySQL's KEY and INDEX clauses
+            self._add_index(table, index, site)
 
-    def _copy_like(self, table: Table, clause: Node) -> None:
+    def _copy_like(self, table: Table, clause: Node, site: _Site) -> None:
         source = self._read_only(clause.get("relation"))
         if source is None or not source.columns_known:
             table.columns_known = False
@@ -355,6 +501,13 @@ class Replayer:
         for name, column in source.columns.items():
             # Copied columns were introduced (and are judged) in the source table.
             table.columns[name] = _inherited(column)
+        if site.dialect in (MYSQL, MARIADB):
+            # MySQL's LIKE copies the keys, checks and indexes too, under their names; not the foreign keys.
+            table.constraints.extend(
+                replace(constraint, origin=None) for constraint in source.constraints
+                if constraint.kind is not ConstraintKind.FOREIGN_KEY
+            )
+            table.indexes.extend(replace(index, origin=None) for index in source.indexes)
 
     def _create_table_as(self, node: Node, site: _Site) -> None:
         if node.get("objtype", "OBJECT_TABLE") == "OBJECT_TABLE":
@@ -417,6 +570,8 @@ class Replayer:
     def _alter_table_command(self, table: Table, command: Node, site: _Site) -> None:
         subtype = command.get("subtype")
         name = command.get("name")
+        if name and subtype not in _NAMED_KEY_COMMANDS:
+            name = self._spelled(table, name)
         column = table.writable_column(name) if name in table.columns else None
         definition = command.get("def") or {}
         if subtype == "AT_AddColumn":
@@ -431,8 +586,14 @@ class Replayer:
             _drop_column(table, name)
             self._taken_names.clear()
         elif subtype == "AT_AlterColumnType" and column is not None:
-            type_name = definition.get("ColumnDef", {}).get("typeName")
-            column.type = type_ref(type_name) if type_name else None
+            if command.get("sqlsoul_redefine"):
+                self._redefine_column(table, column.name, definition["ColumnDef"], site)
+            else:
+                column.type = column_type(definition.get("ColumnDef", {}))
+        elif subtype == "AT_AddIndex" and "IndexStmt" in definition:  # MySQL's ALTER TABLE ... ADD INDEX
+            self._add_index(table, definition["IndexStmt"], site)
+        elif subtype == "AT_DropIndex" and name:  # MySQL's ALTER TABLE ... DROP INDEX
+            _drop_mysql_index(table, name)
         elif subtype == "AT_SetNotNull" and column is not None:
             column.not_null = True
         elif subtype == "AT_DropNotNull" and column is not None:
@@ -492,6 +653,11 @@ class Replayer:
                 self._move_type(parts, lambda key: (key[0], new_name))
             return
         relation = node.get("relation")
+        if rename_type == "OBJECT_INDEX" and node.get("sqlsoul_table"):  # MySQL: ALTER TABLE t RENAME INDEX a TO b
+            table = self._table(node["sqlsoul_table"])
+            if table is not None and relation and new_name:
+                _rename_mysql_index(table, relation["relname"], new_name)
+            return
         if rename_type == "OBJECT_INDEX" and relation:
             schema, old_name = relation.get("schemaname"), relation["relname"]
             concerned = [
@@ -512,10 +678,12 @@ class Replayer:
             return
         if rename_type == "OBJECT_TABLE":
             self._move_table(table, (table.schema, new_name))
-        elif rename_type == "OBJECT_COLUMN" and (node.get("subname") in table.columns or not table.columns_known):
-            for renamed in (table, *(self._descendants(table) if relation.get("inh", False) else ())):
-                if node["subname"] in renamed.columns or not renamed.columns_known:
-                    _rename_column(renamed, node["subname"], new_name)
+        elif rename_type == "OBJECT_COLUMN" and node.get("subname"):
+            old_name = self._spelled(table, node["subname"])
+            if old_name in table.columns or not table.columns_known:
+                for renamed in (table, *(self._descendants(table) if relation.get("inh", False) else ())):
+                    if old_name in renamed.columns or not renamed.columns_known:
+                        _rename_column(renamed, old_name, new_name)
         elif rename_type == "OBJECT_TABCONSTRAINT":
             for constraint in table.constraints:
                 if constraint.name == node.get("subname"):
@@ -593,11 +761,15 @@ class Replayer:
             if "String" in item:
                 parts = (item["String"]["sval"],)
             if remove_type == "OBJECT_TABLE" and parts:
-                table = self.catalog.table(parts[-2] if len(parts) > 1 else None, parts[-1])
+                table = self._find(parts[-2] if len(parts) > 1 else None, parts[-1])
                 if table is not None:
-                    self._drop_table(table)
+                    self._drop_table(table, cascade=site.dialect == POSTGRES)
                 elif not node.get("missing_ok"):
                     self._missing_table(parts[-2] if len(parts) > 1 else None, parts[-1])
+            elif remove_type == "OBJECT_INDEX" and parts and node.get("sqlsoul_table"):  # MySQL's DROP INDEX name ON t
+                table = self._table(node["sqlsoul_table"])
+                if table is not None:
+                    _drop_mysql_index(table, parts[-1])
             elif remove_type == "OBJECT_INDEX" and parts:
                 self._drop_index(parts[-2] if len(parts) > 1 else None, parts[-1])
             elif remove_type in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
@@ -612,11 +784,15 @@ class Replayer:
                     for key in [key for key in registry if key[0] == parts[-1]]:
                         del registry[key]
 
-    def _drop_table(self, table: Table) -> None:
-        """Drop a table with its partitions; foreign keys that pointed at it go too (CASCADE, or none existed)."""
+    def _drop_table(self, table: Table, cascade: bool = True) -> None:
+        """Drop a table with its partitions. In PostgreSQL the foreign keys that pointed at it go too
+        (CASCADE, or none existed). SQLite keeps them, naming the table, and so does MySQL when it lets
+        the drop through (foreign_key_checks off): a table created under that name later is what they
+        reference, which is how SQLite's rebuild (create new, copy, drop old, rename) keeps its keys."""
         for dropped in (table, *self._descendants(table)):
             self.catalog.tables.pop(dropped.qualified, None)
-            self._drop_references(dropped.qualified, lambda c: True)
+            if cascade:
+                self._drop_references(dropped.qualified, lambda c: True)
 
     def _drop_references(self, target: QualifiedName, affected: Callable[[Constraint], bool]) -> None:
         """Drop the foreign keys that point at `target` and that `affected` selects (CASCADE)."""
@@ -646,17 +822,21 @@ class Replayer:
 
     def _create_index(self, node: Node, site: _Site) -> None:
         table = self._table(node.get("relation"))
-        if table is None:
-            return
+        if table is not None:
+            self._add_index(table, node, site)
+
+    def _add_index(self, table: Table, node: Node, site: _Site) -> None:
         name = node.get("idxname")
         if name and node.get("if_not_exists") and any(index.name == name for index in table.indexes):
             return
         elements = [param["IndexElem"] for param in node.get("indexParams") or ()]
         including = [param["IndexElem"] for param in node.get("indexIncludingParams") or ()]
-        if not name:  # PostgreSQL names it table_columns_idx (or _key for a unique constraint's index)
+        columns = tuple(self._spelled(table, element["name"]) if element.get("name") else None for element in elements)
+        if not name and site.dialect in (MYSQL, MARIADB):
+            name = _mysql_index_name(table, columns[0] if columns else None)
+        elif not name:  # PostgreSQL names it table_columns_idx (or _key for a unique constraint's index)
             addition = _name_addition(_index_column_names(elements + including))
             name = self._choose_name(table, addition, "idx", relation=True, constraint=False)
-        columns = tuple(element.get("name") for element in elements)
         table.indexes.append(
             Index(
                 name,
@@ -664,7 +844,7 @@ class Replayer:
                 unique=node.get("unique", False),
                 method=node.get("accessMethod", "btree"),
                 partial="whereClause" in node,
-                origin=site.origin(node["relation"].get("location")),
+                origin=site.origin(node["relation"].get("location")),  # a MySQL KEY clause's own location
                 column_options=tuple(_column_options(element) for element in elements),
                 include=tuple(element["name"] for element in including if element.get("name")),
                 predicate=_predicate(node.get("whereClause")),
@@ -750,6 +930,11 @@ class Replayer:
         elif node.get("kind") in ("VAR_SET_DEFAULT", "VAR_RESET"):
             self.catalog.search_path = ("public",)
 
+    def _pragma(self, node: Node, site: _Site) -> None:
+        """SQLite's PRAGMA name = value: the settings later rules ask about (foreign_keys)."""
+        if node.get("name") and node.get("value") is not None:
+            self.catalog.pragmas[str(node["name"]).lower()] = str(node["value"]).lower()
+
     def _comment(self, node: Node, site: _Site) -> None:
         object_type = node.get("objtype")
         parts = names(node.get("object", {}).get("List", {}).get("items"))
@@ -767,18 +952,46 @@ class Replayer:
 class _Site:
     """Where the statement being replayed sits, to stamp origins on what it creates."""
 
-    __slots__ = ("statement", "source", "file_index", "schema")
+    __slots__ = ("statement", "source", "file_index", "schema", "dialect")
 
     def __init__(self, statement: Statement, source: SourceFile, file_index: int, schema: str | None) -> None:
         self.statement = statement
         self.source = source
         self.file_index = file_index
         self.schema = schema  # set inside CREATE SCHEMA ... CREATE TABLE
+        self.dialect = source.dialect
 
     def origin(self, location: int | None) -> Origin:
         start = self.statement.offset(location)
         end = self.source.identifier_end(start) if location is not None and location >= 0 else self.statement.span.end
         return Origin(self.file_index, self.statement.index, Span(start, end))
+
+
+def _drop_mysql_index(table: Table, name: str) -> None:
+    """MySQL's DROP INDEX: index names belong to their table, and a unique key (or PRIMARY) is an index."""
+    table.indexes = [index for index in table.indexes if index.name != name]
+    table.constraints = [c for c in table.constraints if not (c.name == name and c.kind in _INDEX_BACKED)]
+
+
+def _rename_mysql_index(table: Table, old: str, new: str) -> None:
+    for index in table.indexes:
+        if index.name == old:
+            index.name = new
+    for constraint in table.constraints:  # a unique key (or PRIMARY) is an index in MySQL
+        if constraint.name == old and constraint.kind in _INDEX_BACKED:
+            constraint.name = new
+
+
+def _mysql_index_name(table: Table, first_column: str | None) -> str:
+    """The name MySQL gives an index (or unique key) declared without one: its first column's, with
+    _2, _3 ... when that name is taken on the table (index names are per table in MySQL)."""
+    base = first_column or "functional_index"
+    taken = {index.name for index in table.indexes} | {c.name for c in table.constraints if c.kind in _INDEX_BACKED}
+    name, number = base, 1
+    while name in taken:
+        number += 1
+        name = f"{base}_{number}"
+    return name
 
 
 def _make_object_name(name1: str, name2: str | None, label: str) -> str:
@@ -911,6 +1124,8 @@ def _column_options(element: Node) -> str:
     nulls = element.get("nulls_ordering", "SORTBY_NULLS_DEFAULT")
     nulls_first = nulls == "SORTBY_NULLS_FIRST" or (nulls == "SORTBY_NULLS_DEFAULT" and descending)
     parts = [".".join(names(element.get("opclass")))]
+    if element.get("sqlsoul_prefix_length"):  # MySQL's col(10): only the first characters are indexed
+        parts.append(f"({element['sqlsoul_prefix_length']})")
     if element.get("opclassopts"):
         parts.append(_normalized(element["opclassopts"]))
     if element.get("collation"):

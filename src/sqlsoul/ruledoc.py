@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from sqlsoul.dialects import LABELS, short_list
 from sqlsoul.rules.base import RuleMeta
 
 
@@ -17,7 +18,7 @@ def render_rule_doc(meta: RuleMeta) -> str:
         f"# {meta.name} ({meta.code})",
         "",
         f"Category: **{meta.category}** · Default severity: **{meta.severity.label}** · {state} · "
-        f"Dialects: {', '.join(meta.dialects)}",
+        f"Dialects: {', '.join(LABELS.get(dialect, dialect) for dialect in meta.dialects)}",
         "",
         meta.summary.strip(),
         "",
@@ -47,21 +48,27 @@ def render_rule_doc(meta: RuleMeta) -> str:
 
 
 VERIFY_CATEGORY = "verify"  # findings of `sqlsoul verify`, never of `sqlsoul lint`
+# What the short dialect names of the rule tables (and of `sqlsoul rules`) stand for.
+DIALECT_LEGEND = ", ".join(f"`{short_list([dialect])}` {label}" for dialect, label in LABELS.items()) + ", `all` every one"
 
 
 def rule_table(metas: list[RuleMeta], link_prefix: str = "") -> list[str]:
     """The Markdown table of rules; links to the rule pages are relative to where it is shown."""
-    lines = ["| code | name | category | severity | default | summary |", "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| code | name | category | severity | default | dialects | summary |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for meta in metas:
         state = "on" if meta.enabled else "opt-in"
         summary = meta.summary.strip().replace("|", "\\|")
         lines.append(
             f"| {meta.code} | [{meta.name}]({link_prefix}{doc_filename(meta)}) | {meta.category} | {meta.severity.label} "
-            f"| {state} | {summary} |"
+            f"| {state} | {short_list(meta.dialects)} | {summary} |"
         )
     return lines
 
 
 def render_index(metas: list[RuleMeta]) -> str:
     lines = ["# Rules", "", "Generated from `rules/*.yaml` by `python -m sqlsoul.devtools build`; do not edit by hand.", ""]
+    lines += [f"Dialects: {DIALECT_LEGEND}.", ""]
     return "\n".join(lines + rule_table(metas)) + "\n"

@@ -2,6 +2,12 @@
 
 Offsets inside sqlsoul are UTF-8 byte offsets into the decoded text, because that is what
 libpg_query's JSON output carries. Lines and columns are 1-based; columns count code points.
+
+A file is read in one dialect, fixed when it is built: what is blanked before parsing (psql's
+meta-commands exist only in PostgreSQL files), where its comments are (MySQL's `#`, its backslash
+escapes in strings) and how a quoted name ends (`"x"`, `` `x` ``, `[x]`) depend on it. The
+MySQL and SQLite answers come from the front end's splitter (sqlsoul.dialects.split), imported
+only for such a file.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import Any
 
 from sqlsoul.libpg import parser as pg
 
+from sqlsoul.dialects import MARIADB, MYSQL, POSTGRES, SQLITE
 from sqlsoul.findings import Span
 
 # psql meta-commands (\set, \connect, \gset ...) take the rest of their line.
@@ -50,17 +57,28 @@ def _blank_copy_data(match: re.Match[bytes]) -> bytes:
     return whole[:start] + _spaces(whole[start:end]) + whole[end:]
 
 
-def blank_non_sql(data: bytes) -> bytes:
+def blank_non_sql(data: bytes, dialect: str = POSTGRES) -> bytes:
     """Replace text that is not SQL with filler of the same byte length, so byte offsets stay true.
+
+    psql's meta-commands and the COPY data it sends are blanked in PostgreSQL files only: in MySQL
+    a backslash starts an escape inside a string, and the MySQL client's own DELIMITER lines are
+    left to the splitter. In MySQL and MariaDB files the markers of executable comments
+    (`/*!40101 SET NAMES utf8 */`) are blanked instead: the server runs what they hold. Template
+    placeholders (`${schema}`) belong to the migration tool, which fills them in whatever the
+    database, so they are blanked in every dialect.
 
     The filler is ASCII, so a blanked multi-byte character turns into several characters: map
     the parser's character offsets through the blanked text (`SourceFile.byte_offset`), never
     through the original.
     """
-    if b"\\" in data:
+    if dialect == POSTGRES and b"\\" in data:
         data = _COPY_FROM_STDIN.sub(_blank_copy_data, data)
         data = _SENDING_META.sub(_end_statement, data)
         data = _META_COMMAND.sub(_blank_match, data)
+    elif dialect in _HASH_COMMENTS and b"!" in data:
+        from sqlsoul.dialects.split import unwrap_executable_comments  # only a file of another dialect needs it
+
+        data = unwrap_executable_comments(data, dialect)
     if b"${" in data:
         data = _PLACEHOLDER.sub(lambda match: b"_" * len(match.group(0)), data)
     return data
@@ -193,6 +211,9 @@ class SourceFile:
     display_path: str
     root_path: str
     text: str
+    # Fixed when the file is built (the engine asks SourceCache for a file in its dialect, see
+    # sqlsoul.dialects.DialectChoice): the SQL view and the comments depend on it.
+    dialect: str = POSTGRES
     data: bytes = field(init=False)
     sql: bytes = field(init=False)  # data with meta-commands and placeholders blanked
     sql_text: str = field(init=False)  # what pglast sees; its character offsets index this text
@@ -204,7 +225,7 @@ class SourceFile:
 
     def __post_init__(self) -> None:
         self.data = self.text.encode("utf-8")
-        self.sql = blank_non_sql(self.data)
+        self.sql = blank_non_sql(self.data, self.dialect)
         if b"\x00" in self.sql:
             # libpg_query reads C strings: a NUL would silently end the file there. PostgreSQL refuses
             # NUL anyway; parsing reports it (see parsing.parse) and the rest is still parsed.
@@ -236,13 +257,20 @@ class SourceFile:
             return line, offset - start + 1
         return line, len(self.data[start:offset].decode("utf-8", "replace")) + 1
 
+    def as_dialect(self, dialect: str) -> SourceFile:
+        """The same file read in another dialect (a file that histories of several engines share).
+        The secrets masked in one reading are masked in every other: they share the list."""
+        other = SourceFile(self.display_path, self.root_path, self.text, dialect)
+        other._redacted = self._redacted
+        return other
+
     def comments_on(self, line: int) -> list[Comment]:
-        """The comments that touch a line. A line without `--`, `/*` or `*/` touches none, which
+        """The comments that touch a line. A line without a comment marker touches none, which
         spares scanning the whole file for the usual question about one line."""
         start = self.line_starts[line - 1]
         end = self.line_starts[line] if line < len(self.line_starts) else len(self.sql)
         text = self.data[start:end]
-        if b"--" not in text and b"/*" not in text and b"*/" not in text:
+        if not _opens_comment(text, self.dialect) and b"*/" not in text:
             return []
         return [comment for comment in self.comments if comment.line <= line <= comment.end_line]
 
@@ -298,37 +326,50 @@ class SourceFile:
 
     @property
     def comments(self) -> list[Comment]:
-        """Every SQL and C-style comment, found by PostgreSQL's own scanner (never inside strings)."""
+        """Every comment of the file, never one inside a string: PostgreSQL's own scanner finds them in
+        a PostgreSQL file, the front end's splitter in a MySQL or SQLite file (`#` comments, `--`
+        only before white space, backslash escapes in MySQL strings)."""
         if self._comments is None:
-            self._comments = self._scan_comments()
+            self._comments = [self._comment(start, end) for start, end in self._comment_spans()]
         return self._comments
 
-    def _scan_comments(self) -> list[Comment]:
-        if b"--" not in self.sql and b"/*" not in self.sql:
+    def _comment_spans(self) -> list[tuple[int, int]]:
+        """(start, end) byte offsets of the comments, in file order."""
+        if not _opens_comment(self.sql, self.dialect):
             return []
-        comments = []
-        for token in scan(self.sql_text).tokens:  # after a lexical error, the comments before it still count
-            if token.name not in ("SQL_COMMENT", "C_COMMENT"):
-                continue
-            start, end = self.byte_offset(token.start), self.byte_offset(token.end + 1)
-            line = self.line_of(start)
-            prefix = self.data[self.line_starts[line - 1] : start]
-            comments.append(
-                Comment(
-                    span=Span(start, end),
-                    text=self.data[start:end].decode("utf-8", "replace"),
-                    line=line,
-                    end_line=self.line_of(max(start, end - 1)),
-                    own_line=not prefix.strip(),
-                )
-            )
-        return comments
+        if self.dialect != POSTGRES:
+            from sqlsoul.dialects.split import split_statements  # only a file of another dialect needs it
+
+            found = split_statements(self.sql_text, self.dialect).comments
+            return [(self.byte_offset(piece.start), self.byte_offset(piece.end)) for piece in found]
+        return [
+            (self.byte_offset(token.start), self.byte_offset(token.end + 1))
+            for token in scan(self.sql_text).tokens  # after a lexical error, the comments before it still count
+            if token.name in ("SQL_COMMENT", "C_COMMENT")
+        ]
+
+    def _comment(self, start: int, end: int) -> Comment:
+        line = self.line_of(start)
+        prefix = self.data[self.line_starts[line - 1] : start]
+        return Comment(
+            span=Span(start, end),
+            text=self.data[start:end].decode("utf-8", "replace"),
+            line=line,
+            end_line=self.line_of(max(start, end - 1)),
+            own_line=not prefix.strip(),
+        )
 
     def identifier_end(self, offset: int) -> int:
-        """End of the identifier (quoted or not) or keyword that starts at a byte offset."""
+        """End of the identifier (quoted as the file's dialect quotes names, or not) or keyword that
+        starts at a byte offset. In MySQL and SQLite a quoted string ends where its quote closes too."""
         data = self.sql
         if offset >= len(data):
             return offset
+        if data[offset : offset + 1] in _QUOTES.get(self.dialect, ()):
+            from sqlsoul.dialects.split import quoted_bytes  # only a file of another dialect needs it
+
+            quoted = quoted_bytes(self.dialect).match(data, offset)
+            return quoted.end() if quoted else len(data)  # unterminated: the name runs to the end
         if data[offset : offset + 1] == b'"':
             end = offset + 1
             while True:
@@ -344,3 +385,12 @@ class SourceFile:
 
 
 _WORD = re.compile(rb"[A-Za-z0-9_$\x80-\xff]+")
+_HASH_COMMENTS = frozenset({MYSQL, MARIADB})  # `#` starts a comment there
+# The quotes of strings and names in MySQL and SQLite (PostgreSQL's "name" is read below, as ever).
+_MYSQL_QUOTES = frozenset({b"`", b'"', b"'"})
+_QUOTES = {MYSQL: _MYSQL_QUOTES, MARIADB: _MYSQL_QUOTES, SQLITE: _MYSQL_QUOTES | {b"["}}
+
+
+def _opens_comment(text: bytes, dialect: str) -> bool:
+    """Whether `text` holds something that starts a comment in `dialect` (a cheap first look)."""
+    return b"--" in text or b"/*" in text or (dialect in _HASH_COMMENTS and b"#" in text)

@@ -1,5 +1,8 @@
 """Inline suppressions: `-- sqlsoul: ignore[rule, ...] reason` and `-- sqlsoul: ignore-file[...]`.
 
+Any comment of the file's dialect can hold one: `/* sqlsoul: ... */` too, and in MySQL
+`# sqlsoul: ...`.
+
 A directive on the line(s) just before a statement, or on the statement's last line, silences
 those rules for the whole statement; one on an inner line of a statement silences findings that
 start on that line (a column definition, say). Directives that silence nothing are reported.
@@ -13,6 +16,13 @@ the semicolon on its last line:
 
 A comment inside the body is part of the body's string literal, not a comment of the file, so a
 directive written there is not read.
+
+A statement that the front end reads but does not model (an `unsupported-statement` note: a MySQL
+stored procedure, an OPTIMIZE TABLE) has no statement of its own; a directive above it, or after
+it on its first line, speaks for the findings on that first line:
+
+    # sqlsoul: ignore[unsupported-statement] reviewed by hand
+    CREATE PROCEDURE purge_sessions() BEGIN DELETE FROM sessions; END $$
 """
 
 from __future__ import annotations
@@ -29,7 +39,8 @@ from sqlsoul.source import Comment, SourceFile
 UNUSED_SUPPRESSION = "unused-suppression"
 UNKNOWN_RULE_IN_SUPPRESSION = "unknown-rule-in-suppression"
 
-_DIRECTIVE = re.compile(r"^(?:--+|/\*+)\s*sqlsoul:\s*(ignore-file|ignore)\b\s*(?:\[([^\]]*)\])?", re.IGNORECASE)
+# The comment may be any the file's dialect has: `#` is one only in MySQL files (SourceFile.comments).
+_DIRECTIVE = re.compile(r"^(?:--+|/\*+|\#+)\s*sqlsoul:\s*(ignore-file|ignore)\b\s*(?:\[([^\]]*)\])?", re.IGNORECASE)
 
 Problem = tuple[str, Span, str]  # (rule name, where, message)
 
@@ -41,6 +52,7 @@ class _Directive:
     file_wide: bool
     statement: int | None = None
     line: int | None = None  # limits an inner-line directive to findings on that line
+    unmodelled: bool = False  # speaks for a statement the front end does not model (first line: `line`)
     used: set[str] = field(default_factory=set)
 
     def covers(self, finding: Finding) -> bool:
@@ -48,6 +60,8 @@ class _Directive:
             return False
         if self.file_wide:
             return True
+        if self.unmodelled:  # its findings (notes) belong to no statement
+            return finding.statement is None and finding.line == self.line
         if self.statement is None:  # speaks for no statement (none follows it, or the next one did not parse)
             return False
         return finding.statement == self.statement and (self.line is None or finding.line == self.line)
@@ -81,7 +95,7 @@ def apply_suppressions(
                 scope = "in this file" if directive.file_wide else "in this statement"
                 if directive.line is not None:
                     scope = f"on line {directive.line}"
-                if not directive.file_wide and directive.statement is None:
+                if not directive.file_wide and directive.statement is None and not directive.unmodelled:
                     scope = "in any statement (no statement that parses follows it)"
                 problems.append(
                     (UNUSED_SUPPRESSION, directive.comment.span, f"suppression of {written} matches no finding {scope}; remove it")
@@ -137,6 +151,24 @@ def _attach(directive: _Directive, parsed: ParsedFile, starts: list[int]) -> Non
         and _first_code(source, comment.span.end, statements[following].span.start) is None
     ):
         directive.statement = following
+        return
+    _attach_to_unmodelled(directive, parsed)
+
+
+def _attach_to_unmodelled(directive: _Directive, parsed: ParsedFile) -> None:
+    """Let a directive speak for the statement the front end does not model just below it (nothing
+    but white space and comments between), or on whose first line it follows."""
+    source, comment = parsed.source, directive.comment
+    for note in parsed.unsupported:
+        line = source.line_of(note.span.start)
+        if note.span.start < comment.span.start:
+            if line == comment.line and not comment.own_line:
+                directive.unmodelled, directive.line = True, line
+                return
+            continue
+        if comment.own_line and _first_code(source, comment.span.end, note.span.start) is None:
+            directive.unmodelled, directive.line = True, line
+        return
 
 
 def _first_code(source: SourceFile, start: int, stop: int) -> int | None:

@@ -7,12 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlsoul.engine import LintResult
 from sqlsoul.rules.base import RuleMeta
 
+if TYPE_CHECKING:
+    from sqlsoul.baseline import BaselineMatch
+
 # format name -> module under sqlsoul.reporters with a `render(result, context) -> str`
-FORMATS = {"text": "text", "json": "json_format", "sarif": "sarif", "github": "github"}
+FORMATS = {
+    "text": "text", "json": "json_format", "sarif": "sarif", "github": "github", "gitlab": "gitlab", "junit": "junit",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +27,9 @@ class ReportContext:
     rules: tuple[RuleMeta, ...]  # the rules enabled in the run, in code order
     root: Path  # the project root that root-relative paths are relative to
     color: bool = False
+    # With a baseline, the result holds only the new findings; this says what the baseline hid.
+    baseline: BaselineMatch | None = None
+    include_baselined: bool = False  # SARIF: keep baselined findings, marked unchanged
 
 
 def renderer(output_format: str) -> Callable[[LintResult, ReportContext], str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlsoul.engine import LintResult
 from sqlsoul.reporters import ReportContext
@@ -11,6 +12,14 @@ JSON_FORMAT_VERSION = 1
 
 
 def render(result: LintResult, context: ReportContext) -> str:
+    summary: dict[str, Any] = {
+        "files": result.files,
+        "statements": result.statements,
+        "findings": len(result.findings),
+        "parse_errors": result.parse_errors,
+    }
+    if context.baseline is not None:
+        summary["baseline"] = {"hidden": len(context.baseline.baselined), "gone": context.baseline.gone}
     document = {
         "version": JSON_FORMAT_VERSION,
         "tool": {"name": "sqlsoul", "version": context.version},
@@ -36,11 +45,6 @@ def render(result: LintResult, context: ReportContext) -> str:
             )
             for finding in result.findings
         ],
-        "summary": {
-            "files": result.files,
-            "statements": result.statements,
-            "findings": len(result.findings),
-            "parse_errors": result.parse_errors,
-        },
+        "summary": summary,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -8,9 +8,9 @@ with Microsoft's SARIF Multitool (`validate --rule-kind "Gh;Sarif"`: no errors, 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
+from dataclasses import replace
 from functools import cache
 from typing import Any
 from urllib.parse import quote
@@ -18,6 +18,7 @@ from urllib.parse import quote
 from sqlsoul.engine import LintResult
 from sqlsoul.findings import Finding, Severity
 from sqlsoul.reporters import ReportContext
+from sqlsoul.reporters.fingerprint import finding_fingerprints
 from sqlsoul.rules.base import RuleMeta
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -178,35 +179,6 @@ def _root_uri(context: ReportContext) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def _fingerprints(result: LintResult) -> list[str]:
-    """partialFingerprints["sqlsoul/v1"] of each finding, in order.
-
-    Recipe: sha256 (hex) of the UTF-8 JSON array
-        [code, root_path, message, stripped text of the finding's first line, ordinal]
-    where the ordinal counts the earlier findings of the same file with the same first four values
-    (0 for the first). No line or column number goes in, so a finding keeps its fingerprint when
-    lines above it are added or removed; the ordinal tells apart identical findings on identical
-    lines of one file, in file order. A change to the file's path, the rule, the message or the
-    flagged line itself makes a new fingerprint.
-    """
-    seen: dict[tuple[str, str, str, str], int] = {}
-    fingerprints = []
-    for finding in result.findings:
-        key = (finding.code, finding.root_path, finding.message, _line_text(result, finding).strip())
-        ordinal = seen.get(key, 0)
-        seen[key] = ordinal + 1
-        payload = json.dumps([*key, ordinal], ensure_ascii=False, separators=(",", ":"))
-        fingerprints.append(hashlib.sha256(payload.encode("utf-8")).hexdigest())
-    return fingerprints
-
-
-def _line_text(result: LintResult, finding: Finding) -> str:
-    source = result.sources.get(finding.path)
-    if source is None or not 1 <= finding.line <= len(source.line_starts):
-        return ""
-    return source.line_text(finding.line)
-
-
 def _result(finding: Finding, rule_index: int | None, fingerprint: str) -> dict[str, Any]:
     entry: dict[str, Any] = {"ruleId": finding.code}
     if rule_index is not None:
@@ -242,13 +214,34 @@ def _result(finding: Finding, rule_index: int | None, fingerprint: str) -> dict[
     return entry
 
 
+def _shown(result: LintResult, context: ReportContext) -> list[tuple[Finding, str, str | None]]:
+    """(finding, fingerprint, baselineState) of each result to write.
+
+    With a baseline, the fingerprints are those of the whole run, so that hiding a baselined finding
+    never shifts the ordinal of an identical one. Baselined findings are left out: GitHub code
+    scanning ignores baselineState and would open an alert for each. With --include-baselined they
+    are kept, marked "unchanged", and the others "new".
+    """
+    baseline = context.baseline
+    if baseline is None:
+        fingerprinted = zip(result.findings, finding_fingerprints(result), strict=True)
+        return [(finding, fingerprint, None) for finding, fingerprint in fingerprinted]
+    everything = zip(baseline.findings, finding_fingerprints(replace(result, findings=baseline.findings)), strict=True)
+    hidden = {id(finding) for finding in baseline.baselined}
+    if not context.include_baselined:
+        return [(finding, fingerprint, None) for finding, fingerprint in everything if id(finding) not in hidden]
+    return [(finding, fingerprint, "unchanged" if id(finding) in hidden else "new") for finding, fingerprint in everything]
+
+
 def build_log(result: LintResult, context: ReportContext) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dictionary."""
     index = {meta.code: position for position, meta in enumerate(context.rules)}
-    results = [
-        _result(finding, index.get(finding.code), fingerprint)
-        for finding, fingerprint in zip(result.findings, _fingerprints(result), strict=True)
-    ]
+    results = []
+    for finding, fingerprint, state in _shown(result, context):
+        entry = _result(finding, index.get(finding.code), fingerprint)
+        if state is not None:
+            entry["baselineState"] = state
+        results.append(entry)
     run = {
         "tool": {
             "driver": {

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlsoul.engine import LintResult
 from sqlsoul.findings import Finding, Severity
 from sqlsoul.reporters import ReportContext
+
+if TYPE_CHECKING:
+    from sqlsoul.baseline import BaselineMatch
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.NOTE: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -14,13 +19,16 @@ def _paint(text: str, style: str, color: bool) -> str:
     return f"{style}{text}{_RESET}" if color else text
 
 
+def one_line(message: str) -> str:
+    """A message with its line breaks shown escaped: a quoted identifier may hold one, and a heading
+    must stay one line (nor start a line of its own that a CI log would read as a command)."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def render_finding(finding: Finding, source_line: str | None, color: bool) -> str:
     location = _paint(f"{finding.path}:{finding.line}:{finding.column}:", _BOLD, color)
     severity = _paint(finding.severity.label, _COLORS[finding.severity], color)
-    # A quoted identifier may hold a line break: shown escaped, the heading stays one line (and
-    # cannot start a line of its own that a CI log would read as a command).
-    message = finding.message.replace("\r", "\\r").replace("\n", "\\n")
-    lines = [f"{location} {severity} {finding.code} {finding.rule}: {message}"]
+    lines = [f"{location} {severity} {finding.code} {finding.rule}: {one_line(finding.message)}"]
     if source_line is not None:
         display = source_line.expandtabs(1)  # one column per character keeps the caret aligned
         start = finding.column - 1
@@ -38,13 +46,20 @@ def render_finding(finding: Finding, source_line: str | None, color: bool) -> st
     return "\n".join(lines)
 
 
+def flagged_line(result: LintResult, finding: Finding) -> str | None:
+    """The finding's first line as the file has it, a secret on it masked (SourceFile.redact);
+    None when the file was not read or has no such line."""
+    source = result.sources.get(finding.path)
+    if source is None or not 1 <= finding.line <= len(source.line_starts):
+        return None
+    return source.line_text(finding.line)
+
+
 def render(result: LintResult, context: ReportContext) -> str:
     color = context.color
     blocks = []
     for finding in result.findings:
-        source = result.sources.get(finding.path)
-        line = source.line_text(finding.line) if source is not None and finding.line <= len(source.line_starts) else None
-        blocks.append(render_finding(finding, line if line else None, color))
+        blocks.append(render_finding(finding, flagged_line(result, finding) or None, color))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
@@ -58,3 +73,11 @@ def summary_line(result: LintResult, seconds: float) -> str:
         f"{plural(result.files, 'file')}, {plural(result.statements, 'statement')}, "
         f"{plural(len(result.findings), 'finding')} ({detail}) in {seconds:.2f}s"
     )
+
+
+def baseline_line(match: BaselineMatch) -> str:
+    """What a baseline hid, and how many of its entries no finding matches any more."""
+    line = f"{len(match.baselined)} baselined finding{'' if len(match.baselined) == 1 else 's'} hidden"
+    if match.gone:
+        line += f", {match.gone} in the baseline no longer found (refresh with --write-baseline)"
+    return line

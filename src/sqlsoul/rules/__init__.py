@@ -11,6 +11,7 @@ def builtin_rules() -> list[type[Rule]]:
     from sqlsoul.rules.design.missing_foreign_key import MissingForeignKey
     from sqlsoul.rules.design.text_for_structured_data import TextForStructuredData
     from sqlsoul.rules.design.unchecked_status_column import UncheckedStatusColumn
+    from sqlsoul.rules.dialect import dialect_rules
     from sqlsoul.rules.meta import META_RULES
     from sqlsoul.rules.migration.destructive_migration import DestructiveMigration
     from sqlsoul.rules.migration.irreversible_migration import IrreversibleMigration
@@ -22,4 +23,4 @@ def builtin_rules() -> list[type[Rule]]:
 
     return [MissingForeignKey, UncheckedStatusColumn, DenormalizedUserField, TextForStructuredData,
             IrreversibleMigration, DestructiveMigration, *safety_rules(),
-            *type_rules(), *integrity_rules(), *security_rules(), *META_RULES, *VERIFY_RULES]
+            *type_rules(), *integrity_rules(), *security_rules(), *dialect_rules(), *META_RULES, *VERIFY_RULES]

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+from sqlsoul.dialects import MARIADB, MYSQL, POSTGRES, SQLITE
 from sqlsoul.model import QualifiedName, Table, TypeRef
 
 _PLAIN_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_$]*$")
+# MySQL and SQLite do not fold unquoted names to lower case: a mixed-case name needs no quotes there.
+_CASE_KEEPING_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+# The dialect whose spelling names and types take: rules set it (see `written_as`) around the text of
+# their findings, so that the many helpers building that text need no dialect argument.
+_DIALECT: ContextVar[str] = ContextVar("sqlsoul_labels_dialect", default=POSTGRES)
 _TYPE_LABELS = {
     "int2": "smallint",
     "int4": "integer",
@@ -18,11 +27,35 @@ _TYPE_LABELS = {
     "bool": "boolean",
     "timestamptz": "timestamptz",
 }
+# How the other engines write the types the front end gives PostgreSQL's names (MySQL's TIMESTAMP
+# is stored as UTC: timestamptz; its DATETIME is a wall-clock reading: timestamp).
+_DIALECT_TYPE_LABELS = {
+    MYSQL: {"int4": "int", "float4": "float", "float8": "double", "timestamptz": "timestamp", "timestamp": "datetime"},
+    SQLITE: {"int8": "integer", "float8": "real"},
+}
+_DIALECT_TYPE_LABELS[MARIADB] = _DIALECT_TYPE_LABELS[MYSQL]
+
+
+@contextmanager
+def written_as(dialect: str) -> Iterator[None]:
+    """Name identifiers and types the way `dialect` writes them while the block runs."""
+    token = _DIALECT.set(dialect)
+    try:
+        yield
+    finally:
+        _DIALECT.reset(token)
 
 
 def sql_name(name: str) -> str:
-    """An identifier as it must be written in SQL (quoted when folding would change it)."""
-    return name if _PLAIN_IDENTIFIER.match(name) else '"' + name.replace('"', '""') + '"'
+    """An identifier as it must be written in SQL (quoted when folding would change it; in MySQL
+    with backquotes, which do not make a string there)."""
+    dialect = _DIALECT.get()
+    if dialect == POSTGRES:
+        return name if _PLAIN_IDENTIFIER.match(name) else '"' + name.replace('"', '""') + '"'
+    if _CASE_KEEPING_IDENTIFIER.match(name):
+        return name
+    quote = "`" if dialect in (MYSQL, MARIADB) else '"'
+    return quote + name.replace(quote, quote * 2) + quote
 
 
 def qualified_label(key: QualifiedName) -> str:
@@ -40,9 +73,11 @@ def column_label(table: Table, column: str) -> str:
 
 
 def type_label(type_ref: TypeRef) -> str:
-    label = _TYPE_LABELS.get(type_ref.name, type_ref.name)
+    label = _DIALECT_TYPE_LABELS.get(_DIALECT.get(), {}).get(type_ref.name) or _TYPE_LABELS.get(type_ref.name, type_ref.name)
     if type_ref.modifiers:
         label += "(" + ", ".join(str(m) for m in type_ref.modifiers) + ")"
+    if type_ref.unsigned:  # MySQL
+        label += " unsigned"
     return label + ("[]" if type_ref.is_array else "")
 
 

@@ -26,6 +26,10 @@ class UnknownRuleInSuppression(MetaRule):
     meta = builtin_meta("SS904")
 
 
+class UnsupportedStatement(MetaRule):
+    meta = builtin_meta("SS905")
+
+
 class DuplicateMigrationVersion(MetaRule):
     meta = builtin_meta("SS303")
 
@@ -40,6 +44,7 @@ META_RULES = (
     UnreadableFile,
     UnusedSuppression,
     UnknownRuleInSuppression,
+    UnsupportedStatement,
     DuplicateMigrationVersion,
     UnpairedMigration,
 )

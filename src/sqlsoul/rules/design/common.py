@@ -29,10 +29,11 @@ def find_table(tables_by_name: dict[str, list[Table]], entity: str, near: Table)
 
 
 def has_constraint(catalog: Catalog, table: Table, column: str, kind: ConstraintKind) -> bool:
-    """Whether a constraint of this kind covers the column, on the table or on its partitions."""
-    if table.constraints_on(column, kind):
-        return True
-    return any(partition.constraints_on(column, kind) for partition in catalog.partitions(table))
+    """Whether an enforced constraint of this kind covers the column, on the table or on its partitions."""
+    return any(
+        constraint.enforced
+        for owner in (table, *catalog.partitions(table)) for constraint in owner.constraints_on(column, kind)
+    )
 
 
 def matches_any(name: str, patterns: Iterable[str]) -> bool:

@@ -4,12 +4,15 @@ from sqlsoul.engine import HistoryContext
 from sqlsoul.model import Column, ConstraintKind, Table
 from sqlsoul.naming import entity_forms, plurals, singular, words
 from sqlsoul.rules.base import Rule, builtin_meta
+from sqlsoul.dialects import POSTGRES
 from sqlsoul.rules.design.common import find_table, judged_columns, key_columns
+from sqlsoul.rules.dialect.recipes import dialect_at, in_their_dialect
 from sqlsoul.rules.labels import column_label, sql_name, table_label
 
 _NOT_ATTRIBUTES = frozenset({"id", "ids", "uuid", "key", "created_at", "updated_at", "deleted_at"})
 
 
+@in_their_dialect
 class DenormalizedUserField(Rule):
     meta = builtin_meta("SS103")
     scope = "history"
@@ -42,13 +45,15 @@ class DenormalizedUserField(Rule):
     ) -> None:
         owner = table_label(source) if source else sql_name(plurals(singular(entity))[0])
         key = sql_name(f"{singular(entity)}_id")
+        # PostgreSQL can add the key without blocking writes; other engines add it the one way they have.
+        postgres = dialect_at(ctx.sources, column.origin) == POSTGRES  # type: ignore[arg-type]
+        how = " (added NOT VALID and validated in a later migration)" if postgres else ""
         ctx.report(
             column.origin,  # type: ignore[arg-type]
             f"{column_label(table, column.name)} copies the {attribute} of a {singular(entity)}; the copy goes stale "
             f"when the {singular(entity)} changes",
-            f"Keep {attribute} only in {owner}: in a new migration, store {key} with a foreign key to {owner} "
-            f"(added NOT VALID and validated in a later migration), read {attribute} through a join, and drop "
-            f"{sql_name(column.name)} once nothing reads it.",
+            f"Keep {attribute} only in {owner}: in a new migration, store {key} with a foreign key to {owner}{how}, "
+            f"read {attribute} through a join, and drop {sql_name(column.name)} once nothing reads it.",
         )
 
 

@@ -4,7 +4,9 @@ from sqlsoul.engine import HistoryContext
 from sqlsoul.model import Column, ConstraintKind, Table, TypeRef
 from sqlsoul.naming import words
 from sqlsoul.rules.base import Rule, builtin_meta
+from sqlsoul.dialects import SQLITE
 from sqlsoul.rules.design.common import SAFE_CONSTRAINT_STEPS, find_table, has_constraint, judged_columns, matches_any, primary_key
+from sqlsoul.rules.dialect.recipes import MYSQL_TABLE_COPY, dialect_at, in_their_dialect, is_mysql, sqlite_table_rebuild
 from sqlsoul.rules.labels import column_label, sql_name, table_label
 
 def _type_family(type_ref: TypeRef | None) -> str | None:
@@ -17,6 +19,7 @@ def _type_family(type_ref: TypeRef | None) -> str | None:
     return type_ref.name
 
 
+@in_their_dialect
 class MissingForeignKey(Rule):
     meta = builtin_meta("SS101")
     scope = "history"
@@ -35,16 +38,12 @@ class MissingForeignKey(Rule):
             families = {_type_family(column.type), _type_family(key_type)} - {None}
             if len(families) > 1:
                 continue  # e.g. a text id from another system next to an integer key: not this table's row
-            name = sql_name(f"{table.name}_{column.name}_fkey")
             reference = f"{table_label(target)} ({sql_name(key_column)})" if key_column else table_label(target)
             ctx.report(
                 column.origin,  # type: ignore[arg-type]
                 f"{column_label(table, column.name)} refers to {table_label(target)} by name but has no foreign key, "
                 "so rows can point at nothing",
-                f"{SAFE_CONSTRAINT_STEPS} For example: ALTER TABLE {table_label(table)} ADD CONSTRAINT {name} "
-                f"FOREIGN KEY ({sql_name(column.name)}) REFERENCES {reference} NOT VALID; later ALTER TABLE "
-                f"{table_label(table)} VALIDATE CONSTRAINT {name}; and index {sql_name(column.name)} with "
-                "CREATE INDEX CONCURRENTLY if no index starts with it.",
+                _help(dialect_at(ctx.sources, column.origin), table, column.name, reference),  # type: ignore[arg-type]
             )
 
     def _referenced_table(self, tables: dict[str, list[Table]], table: Table, column: Column) -> Table | None:
@@ -62,3 +61,23 @@ class MissingForeignKey(Rule):
             if target is not None:
                 return None if target is table else target
         return None
+
+
+def _help(dialect: str, table: Table, column: str, reference: str) -> str:
+    """How to add the foreign key to a table that may hold rows, on the table's engine."""
+    label, name = table_label(table), sql_name(f"{table.name}_{column}_fkey")
+    add = f"ALTER TABLE {label} ADD CONSTRAINT {name} FOREIGN KEY ({sql_name(column)}) REFERENCES {reference}"
+    if is_mysql(dialect):
+        return (
+            f"In a new migration: {add}; (find the rows that point at nothing first: the server checks every row, "
+            f"and indexes {sql_name(column)} itself when no index starts with it). {MYSQL_TABLE_COPY}."
+        )
+    if dialect == SQLITE:
+        return sqlite_table_rebuild(table, "add a foreign key") + (
+            f" The new definition declares FOREIGN KEY ({sql_name(column)}) REFERENCES {reference}; SQLite enforces "
+            "it only on connections that run PRAGMA foreign_keys = ON."
+        )
+    return (
+        f"{SAFE_CONSTRAINT_STEPS} For example: {add} NOT VALID; later ALTER TABLE {label} VALIDATE CONSTRAINT {name}; "
+        f"and index {sql_name(column)} with CREATE INDEX CONCURRENTLY if no index starts with it."
+    )

@@ -7,6 +7,7 @@ from sqlsoul.model import Column
 from sqlsoul.naming import is_plural, words
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.design.common import judged_columns, matches_any
+from sqlsoul.rules.dialect.recipes import dialect_at, engine_family, in_their_dialect
 from sqlsoul.rules.labels import column_label, type_label
 from sqlsoul.source import SourceFile
 
@@ -16,6 +17,15 @@ _STRUCTURE_IN_COMMENT = re.compile(
 )
 
 
+# What each engine offers instead of text for a document or a list.
+_STRUCTURED_TYPES = {
+    "postgres": "jsonb (for documents), an array such as text[] (for a list of values)",
+    "mysql": "JSON (for documents and lists: the server rejects invalid JSON and can index values of it)",
+    "sqlite": "JSON text guarded by CHECK (json_valid(...)) (for documents and lists, read with SQLite's JSON functions)",
+}
+
+
+@in_their_dialect
 class TextForStructuredData(Rule):
     meta = builtin_meta("SS104")
     scope = "history"
@@ -28,11 +38,12 @@ class TextForStructuredData(Rule):
             reason = self._reason(ctx.sources[column.origin.file], column, free_text)  # type: ignore[union-attr]
             if reason is None:
                 continue
+            instead = _STRUCTURED_TYPES[engine_family(dialect_at(ctx.sources, column.origin))]  # type: ignore[arg-type]
             ctx.report(
                 column.origin,  # type: ignore[arg-type]
                 f"{column_label(table, column.name)} is {type_label(column.type)} but {reason}: the database can "
                 "neither validate nor index what is inside",
-                "Store it as jsonb (for documents), an array such as text[] (for a list of values), or a child "
+                f"Store it as {instead}, or a child "
                 "table with one row per item (when items have their own facts or are joined on). Change it in a "
                 "new migration: add the new column, backfill it, switch readers, then drop the old one.",
             )

@@ -3,13 +3,16 @@ from __future__ import annotations
 from sqlsoul.engine import HistoryContext
 from sqlsoul.model import Catalog, Column, ConstraintKind, Table, TypeRef
 from sqlsoul.rules.base import Rule, builtin_meta
+from sqlsoul.dialects import SQLITE
 from sqlsoul.rules.design.common import SAFE_CONSTRAINT_STEPS, has_constraint, judged_columns, matches_any
+from sqlsoul.rules.dialect.recipes import dialect_at, in_their_dialect, is_mysql, sqlite_table_rebuild
 from sqlsoul.rules.labels import column_label, sql_name, table_label, type_label
 
 # A bare "state" next to these is a region of an address, not a lifecycle state.
 _ADDRESS_COLUMNS = frozenset({"city", "country", "zip", "zipcode", "zip_code", "postal_code", "postcode", "street", "address", "address1", "address_line1"})
 
 
+@in_their_dialect
 class UncheckedStatusColumn(Rule):
     meta = builtin_meta("SS102")
     scope = "history"
@@ -23,15 +26,11 @@ class UncheckedStatusColumn(Rule):
                 continue
             if column.name.lower() == "state" and _ADDRESS_COLUMNS & table.columns.keys():
                 continue
-            name = sql_name(f"{table.name}_{column.name}_check")
             ctx.report(
                 column.origin,  # type: ignore[arg-type]
                 f"{column_label(table, column.name)} is a status column of type {type_label(stored)} with no CHECK "
                 "constraint or enum, so any value can be stored",
-                f"{SAFE_CONSTRAINT_STEPS} For example: ALTER TABLE {table_label(table)} ADD CONSTRAINT {name} "
-                f"CHECK ({sql_name(column.name)} IN ('...', '...')) NOT VALID; later ALTER TABLE "
-                f"{table_label(table)} VALIDATE CONSTRAINT {name}. An enum type, a domain with a CHECK, or a "
-                "foreign key to a lookup table work too.",
+                _help(dialect_at(ctx.sources, column.origin), table, column.name),  # type: ignore[arg-type]
             )
 
 
@@ -47,3 +46,25 @@ def _unchecked_type(catalog: Catalog, type_ref: TypeRef | None) -> TypeRef | Non
 
 def _is_constrained(catalog: Catalog, table: Table, column: Column) -> bool:
     return any(has_constraint(catalog, table, column.name, kind) for kind in (ConstraintKind.CHECK, ConstraintKind.FOREIGN_KEY))
+
+
+def _help(dialect: str, table: Table, column: str) -> str:
+    """How to limit the column's values on the table's engine."""
+    label, name = table_label(table), sql_name(f"{table.name}_{column}_check")
+    check = f"CHECK ({sql_name(column)} IN ('...', '...'))"
+    if is_mysql(dialect):
+        return (
+            f"In a new migration: ALTER TABLE {label} ADD CONSTRAINT {name} {check}; (the server checks every "
+            "existing row; MySQL enforces CHECK from 8.0.16, MariaDB from 10.2.1). An ENUM('...', '...') column "
+            "or a foreign key to a lookup table work too."
+        )
+    if dialect == SQLITE:
+        return (
+            f"SQLite 3.53.0 and later: ALTER TABLE {label} ADD CONSTRAINT {name} {check}; before that, "
+            + sqlite_table_rebuild(table, "add a CHECK constraint before 3.53.0")
+        )
+    return (
+        f"{SAFE_CONSTRAINT_STEPS} For example: ALTER TABLE {label} ADD CONSTRAINT {name} {check} NOT VALID; later "
+        f"ALTER TABLE {label} VALIDATE CONSTRAINT {name}. An enum type, a domain with a CHECK, or a foreign key to a "
+        "lookup table work too."
+    )

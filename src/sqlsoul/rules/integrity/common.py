@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from sqlsoul.dialects import SQLITE
 from sqlsoul.model import Catalog, Constraint, ConstraintKind, Origin, Table
+from sqlsoul.rules.dialect.recipes import is_mysql, sqlite_table_rebuild
 from sqlsoul.rules.labels import qualified_label, sql_name
 
 # PRIMARY KEY and UNIQUE are enforced by a btree index with default opclasses; EXCLUDE by an index whose
@@ -56,11 +58,19 @@ class TableIndex:
     def options(self, position: int) -> str:
         return self.column_options[position] if position < len(self.column_options) else ""
 
-    def drop_statement(self) -> str:
-        """The SQL that removes it without blocking writes for long."""
+    def drop_statement(self, dialect: str) -> str:
+        """The SQL that removes it without blocking writes for long, on the table's engine."""
+        table, name = qualified_label(self.table.qualified), sql_name(self.name or "...")
+        is_primary_key = self.constraint is not None and self.constraint.kind is ConstraintKind.PRIMARY_KEY
+        if is_mysql(dialect):  # MySQL drops an index in place, without blocking writes
+            return f"ALTER TABLE {table} DROP PRIMARY KEY;" if is_primary_key else f"ALTER TABLE {table} DROP INDEX {name};"
+        if dialect == SQLITE:
+            if self.constraint is not None:
+                return sqlite_table_rebuild(self.table, f"drop a {self.constraint.kind.value} constraint")
+            return f"DROP INDEX {qualified_label((self.table.schema, self.name or '...'))};"
         if self.constraint is None:
             return f"DROP INDEX CONCURRENTLY {qualified_label((self.table.schema, self.name or '...'))};"
-        return f"ALTER TABLE {qualified_label(self.table.qualified)} DROP CONSTRAINT {sql_name(self.name or '...')};"
+        return f"ALTER TABLE {table} DROP CONSTRAINT {name};"
 
 
 def table_indexes(table: Table) -> Iterator[TableIndex]:

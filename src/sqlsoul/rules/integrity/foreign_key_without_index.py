@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from sqlsoul.dialects import SQLITE
 from sqlsoul.engine import HistoryContext
 from sqlsoul.model import Catalog, Constraint, ConstraintKind, Table, not_null_condition
 from sqlsoul.rules.base import Rule, builtin_meta
+from sqlsoul.rules.dialect.recipes import dialect_at, in_their_dialect
 from sqlsoul.rules.integrity.common import TableIndex, ancestors, judged_tables, table_indexes
 from sqlsoul.rules.labels import qualified_label, sql_name, table_label
 
 
+@in_their_dialect
 class ForeignKeyWithoutIndex(Rule):
     meta = builtin_meta("SS502")
     scope = "history"
@@ -28,7 +31,11 @@ class ForeignKeyWithoutIndex(Rule):
         columns = ", ".join(sql_name(column) for column in constraint.columns)
         parent = qualified_label(constraint.references) if constraint.references else "the referenced table"
         index = sql_name(f"{table.name}_{'_'.join(constraint.columns)}_idx"[:63])
-        if ctx.catalog.partitions(table):
+        # SQLite has no CONCURRENTLY, and looks for referencing rows only on connections that enforce foreign keys.
+        sqlite = dialect_at(ctx.sources, constraint.origin) == SQLITE  # type: ignore[arg-type]
+        if sqlite:
+            how = f"CREATE INDEX {index} ON {label} ({columns});"
+        elif ctx.catalog.partitions(table):
             how = (
                 f"CREATE INDEX CONCURRENTLY does not work on a partitioned table: CREATE INDEX {index} ON ONLY "
                 f"{label} ({columns}); then on each partition CREATE INDEX CONCURRENTLY ... ({columns}); and "
@@ -40,7 +47,8 @@ class ForeignKeyWithoutIndex(Rule):
             constraint.origin,  # type: ignore[arg-type]
             f"foreign key {label} ({columns}) references {parent} but no index on {label} starts with "
             f"({columns}): every DELETE on {parent}, and every UPDATE of its key, scans all of {label} to find "
-            "referencing rows, and ON DELETE CASCADE deletes the same slow way",
+            "referencing rows, and ON DELETE CASCADE deletes the same slow way"
+            + (" (while foreign keys are enforced)" if sqlite else ""),
             f"Index the referencing columns in a new migration: {how}",
         )
 

@@ -5,10 +5,20 @@ from __future__ import annotations
 from sqlsoul.engine import HistoryContext
 from sqlsoul.model import ConstraintKind
 from sqlsoul.rules.base import Rule, builtin_meta
+from sqlsoul.rules.dialect.recipes import dialect_at, engine_family, in_their_dialect
 from sqlsoul.rules.integrity.common import TableIndex, judged_tables, table_indexes
 from sqlsoul.rules.labels import table_label
 
 
+# What can name an index besides the schema, on each engine.
+_NAMED_BY = {
+    "postgres": "REPLICA IDENTITY USING INDEX, CLUSTER ON",
+    "mysql": "index hints in queries: USE INDEX, FORCE INDEX, IGNORE INDEX",
+    "sqlite": "INDEXED BY in queries",
+}
+
+
+@in_their_dialect
 class RedundantIndex(Rule):
     meta = builtin_meta("SS503")
     scope = "history"
@@ -29,14 +39,15 @@ class RedundantIndex(Rule):
         label = table_label(index.table)
         same = len(cover.columns) == len(index.columns)
         relation = "duplicates" if same else "is a leading part of"
+        dialect = dialect_at(ctx.sources, index.origin)  # type: ignore[arg-type]
         ctx.report(
             index.origin,  # type: ignore[arg-type]
             f"{index.label} on {label} {index.columns_label} {relation} {cover.label} {cover.columns_label}, "
             "which answers every lookup this one can: the extra index only adds work to every INSERT and "
             "UPDATE of the table and takes disk and memory",
-            f"Drop it in a new migration: {index.drop_statement()} First check that nothing names it "
-            "(REPLICA IDENTITY USING INDEX, CLUSTER ON, or for a unique index a foreign key that references "
-            f"{label} through it).",
+            f"Drop it in a new migration: {index.drop_statement(dialect)} First check that nothing names it "
+            f"({_NAMED_BY[engine_family(dialect)]}, or for a unique index a foreign key that references {label} "
+            "through it).",
         )
 
 

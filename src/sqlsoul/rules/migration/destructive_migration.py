@@ -3,6 +3,8 @@
 A unit rule, not a statement rule: the engine runs statement rules on down statements too, and
 downs may destroy what their up created. The unit also says what is new: a table created (or a
 column added) earlier in the same migration holds no rows yet, so dropping it destroys nothing.
+A table whose rows were copied into another one first (INSERT INTO new SELECT ... FROM old, the
+way SQLite rebuilds a table) loses only the columns the copy leaves out.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from typing import Any
 from sqlsoul.engine import UnitContext
 from sqlsoul.model import Catalog, Table, TypeRef
 from sqlsoul.parsing import Statement
-from sqlsoul.replay import names, type_ref
+from sqlsoul.replay import column_type, names
 from sqlsoul.rules.base import Rule, builtin_meta
+from sqlsoul.rules.dialect.recipes import in_their_dialect
 from sqlsoul.rules.labels import relation_label, sql_name, type_label
 
-_INTEGER_RANK = {"int2": 1, "smallserial": 1, "serial2": 1, "int4": 2, "serial": 2, "serial4": 2, "int8": 3,
-                 "bigserial": 3, "serial8": 3}
-_INTEGER_DIGITS = {1: 4, 2: 9, 3: 18}  # digits every value of a numeric(p, 0) must have at most to fit
+# Bytes of each integer type (MySQL's tinyint and mediumint among them).
+_INTEGER_BYTES = {"tinyint": 1, "int2": 2, "smallserial": 2, "serial2": 2, "mediumint": 3, "int4": 4, "serial": 4,
+                  "serial4": 4, "int8": 8, "bigserial": 8, "serial8": 8}
+_INTEGER_DIGITS = {1: 2, 2: 4, 3: 6, 4: 9, 8: 18}  # digits every value of a numeric(p, 0) must have at most to fit
 _FLOAT_RANK = {"float4": 1, "float8": 2}
 _LIMITED_TEXT = frozenset({"varchar", "bpchar"})
 _TEXT = frozenset({"text", "varchar", "bpchar", "citext", "name"})
@@ -39,6 +43,7 @@ NARROWING_HELP = (
 )
 
 
+@in_their_dialect
 class DestructiveMigration(Rule):
     meta = builtin_meta("SS302")
     scope = "unit"
@@ -68,11 +73,18 @@ class _UnitState:
         self.added: set[tuple[str, str]] = set()  # (table, column) added in this migration
         self.column_original: dict[tuple[str, str], str] = {}  # (table, column now) -> column name before
         self.types: dict[tuple[str, str], TypeRef | None] = {}  # (table, column) -> type set in this migration
+        self.created_columns: dict[str, tuple[str, ...]] = {}  # columns of the tables this migration created
+        self.copied: dict[str, tuple[str, tuple[str, ...] | None]] = {}  # table -> (its copy, columns copied or None: unknown)
 
     def step(self, statement: Statement) -> list[str]:
         node, kind = statement.node, statement.kind
         if kind == "CreateStmt":
             self.created.add(node["relation"]["relname"])
+            self.created_columns[node["relation"]["relname"]] = tuple(
+                element["ColumnDef"]["colname"] for element in node.get("tableElts") or () if "ColumnDef" in element
+            )
+        elif kind == "InsertStmt":
+            self._copy(node)
         elif kind == "CreateTableAsStmt" and node.get("into"):
             self.created.add(node["into"]["rel"]["relname"])
         elif kind == "SelectStmt" and node.get("intoClause"):
@@ -103,6 +115,17 @@ class _UnitState:
     def _table_before(self, relation: dict[str, Any]) -> Table | None:
         return self.before.table(relation.get("schemaname"), self.original.get(relation["relname"], relation["relname"]))
 
+    def _copy(self, node: dict[str, Any]) -> None:
+        """INSERT INTO target [(columns)] SELECT ... FROM source: the source's rows live on in the target."""
+        select = (node.get("selectStmt") or {}).get("SelectStmt") or {}
+        sources = [item["RangeVar"]["relname"] for item in select.get("fromClause") or () if "RangeVar" in item]
+        if len(sources) != 1 or not node.get("relation"):
+            return
+        target = node["relation"]["relname"]
+        columns = tuple(item["ResTarget"]["name"] for item in node.get("cols") or () if "ResTarget" in item)
+        # Without a column list the copy fills the target's columns: those of a table made here are known.
+        self.copied[sources[0]] = (target, columns or self.created_columns.get(target) or None)
+
     def _rename(self, node: dict[str, Any]) -> None:
         relation, new = node.get("relation"), node.get("newname")
         if not relation or not new:
@@ -119,13 +142,15 @@ class _UnitState:
                 if table == old:
                     self.column_original[(new, column)] = before_name
         elif node.get("renameType") == "OBJECT_COLUMN" and node.get("subname"):
-            column = node["subname"]
-            if (old, column) in self.added:
-                self.added.add((old, new))
-            else:
-                self.column_original[(old, new)] = self.column_original.get((old, column), column)
-            if (old, column) in self.types:
-                self.types[(old, new)] = self.types[(old, column)]
+            self._rename_column(old, node["subname"], new)
+
+    def _rename_column(self, table: str, column: str, new: str) -> None:
+        if (table, column) in self.added:
+            self.added.add((table, new))
+        else:
+            self.column_original[(table, new)] = self.column_original.get((table, column), column)
+        if (table, column) in self.types:
+            self.types[(table, new)] = self.types[(table, column)]
 
     # --- what is destroyed -------------------------------------------------------------------
 
@@ -143,6 +168,9 @@ class _UnitState:
                 relation = {"relname": name, **({"schemaname": parts[-2]} if len(parts) > 1 else {})}
                 if node.get("missing_ok") and self._table_before(relation) is None:
                     continue  # IF EXISTS, and the history never had it: nothing to lose that we know of
+                if name in self.copied:
+                    destroyed.extend(self._left_out(relation, *self.copied[name]))
+                    continue
                 destroyed.append(f"drops table {relation_label(relation)} with its rows")
             elif remove_type == "OBJECT_SCHEMA" and node.get("behavior") == "DROP_CASCADE":
                 tables = sorted(table.name for table in self.before.tables.values()
@@ -151,6 +179,18 @@ class _UnitState:
                     listed = ", ".join(sql_name(name) for name in tables[:5]) + (", ..." if len(tables) > 5 else "")
                     destroyed.append(f"drops schema {sql_name(parts[-1])} with its tables ({listed}) and their rows")
         return destroyed
+
+    def _left_out(self, relation: dict[str, Any], copy: str, columns: tuple[str, ...] | None) -> list[str]:
+        """The columns of a table whose rows were copied into `copy` that the copy did not take."""
+        before = self._table_before(relation)
+        if columns is None or before is None or not before.columns_known:
+            return []  # what the copy took cannot be known: no judgement
+        label = relation_label(relation)
+        return [
+            f"drops column {label}.{sql_name(column)} with its values (the copy into {sql_name(copy)} leaves it out)"
+            for column in before.columns
+            if column not in columns and (relation["relname"], column) not in self.added
+        ]
 
     def _alter(self, node: dict[str, Any]) -> list[str]:
         relation = node["relation"]
@@ -175,10 +215,13 @@ class _UnitState:
                     continue  # IF EXISTS on a table the history never had
                 destroyed.append(f"drops column {label}.{sql_name(column)} with its values")
             elif subtype == "AT_AlterColumnType" and column:
-                type_name = command.get("def", {}).get("ColumnDef", {}).get("typeName")
-                if type_name is None or (table_name, column) in self.added:
+                definition = command.get("def", {}).get("ColumnDef", {})
+                new = column_type(definition)
+                if command.get("sqlsoul_redefine") and definition.get("colname", column) != column:
+                    self._rename_column(table_name, column, definition["colname"])  # MySQL's CHANGE old new ...
+                    column = definition["colname"]
+                if new is None or (table_name, column) in self.added:
                     continue
-                new = type_ref(type_name)
                 if (table_name, column) in self.types:
                     old = self.types[(table_name, column)]
                 else:
@@ -199,18 +242,23 @@ def narrows(old: TypeRef, new: TypeRef) -> bool:
     if old.is_array != new.is_array or old.schema is not None or new.schema is not None:
         return False
     before, after = old.name, new.name
-    if before in _INTEGER_RANK and after in _INTEGER_RANK:
-        return _INTEGER_RANK[after] < _INTEGER_RANK[before]
+    if before in _INTEGER_BYTES and after in _INTEGER_BYTES:
+        width, new_width = _INTEGER_BYTES[before], _INTEGER_BYTES[after]
+        if new.unsigned and not old.unsigned:
+            return True  # negative values do not fit
+        if old.unsigned and not new.unsigned:
+            return new_width <= width  # the upper half needs a wider signed type
+        return new_width < width
     if before in _FLOAT_RANK and after in _FLOAT_RANK:
         return _FLOAT_RANK[after] < _FLOAT_RANK[before]
-    if before in _FLOAT_RANK and after in _INTEGER_RANK:
+    if before in _FLOAT_RANK and after in _INTEGER_BYTES:
         return True  # fractions are rounded away
     if before == "numeric":
         if after in _FLOAT_RANK:
             return True  # exact decimals become approximations
-        if after in _INTEGER_RANK:
+        if after in _INTEGER_BYTES:
             precision, scale = _numeric(old)
-            return precision is None or scale > 0 or precision > _INTEGER_DIGITS[_INTEGER_RANK[after]]
+            return precision is None or scale > 0 or precision > _INTEGER_DIGITS[_INTEGER_BYTES[after]]
         if after == "numeric":
             precision, scale = _numeric(old)
             new_precision, new_scale = _numeric(new)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from sqlsoul.dialects import POSTGRES, SQLITE
 from sqlsoul.engine import UnitContext
 from sqlsoul.model import Column, Constraint, ConstraintKind, Index, Origin, QualifiedName, Table, TypeRef
 from sqlsoul.parsing import Statement
 from sqlsoul.replay import column_refs
 from sqlsoul.rules.base import Rule, builtin_meta
+from sqlsoul.rules.dialect.recipes import in_their_dialect, is_mysql, sqlite_rebuild
 from sqlsoul.rules.labels import column_label, qualified_label, sql_name, table_label, type_label
 from sqlsoul.rules.migration.inversion import (
     ADDED,
@@ -57,6 +59,7 @@ Tier = tuple[str | None, tuple[str, ...]] | Callable[[Statement], bool]
 _COMMANDS = {TYPE: ("AT_AlterColumnType",), NULLABILITY: ("AT_SetNotNull", "AT_DropNotNull"), DEFAULT: ("AT_ColumnDefault",)}
 
 
+@in_their_dialect
 class IrreversibleMigration(Rule):
     meta = builtin_meta("SS301")
     scope = "unit"
@@ -107,12 +110,14 @@ class IrreversibleMigration(Rule):
         _Inversion(ctx).report(compare(ctx.before, ctx.after_down))
 
 
-def _alters_column(statement: Statement, table: str, column: str, subtypes: tuple[str, ...]) -> bool:
-    """Whether a statement is an ALTER TABLE of this table with one of these commands on this column."""
+def _alters_column(statement: Statement, table: str, column: str, subtypes: tuple[str, ...], redefines: bool = False) -> bool:
+    """Whether a statement is an ALTER TABLE of this table with one of these commands on this column
+    (with `redefines`, or a MySQL MODIFY or CHANGE of it, which restates every attribute)."""
     if statement.kind != "AlterTableStmt" or (statement.node.get("relation") or {}).get("relname") != table:
         return False
     return any(
-        item.get("AlterTableCmd", {}).get("name") == column and item["AlterTableCmd"].get("subtype") in subtypes
+        item.get("AlterTableCmd", {}).get("name") == column
+        and (item["AlterTableCmd"].get("subtype") in subtypes or (redefines and item["AlterTableCmd"].get("sqlsoul_redefine", False)))
         for item in statement.node.get("cmds") or ()
     )
 
@@ -136,6 +141,8 @@ class _Inversion:
 
     def __init__(self, ctx: UnitContext) -> None:
         self.ctx = ctx
+        first = ctx.sources[ctx.up[0][0]] if ctx.up else None
+        self.dialect = first.dialect if first is not None else POSTGRES
         self.up_sites = {(file, statement.index) for file, statement in ctx.up}
         self.down_sites = {(file, statement.index) for file, statement in ctx.down}
         # Index statements by where they are; those of a DO block share its index, the span tells them apart.
@@ -257,6 +264,30 @@ class _Inversion:
             _, file, statement = where
         self.ctx.report(file, statement.span, message, help_text, statement.index)
 
+    # --- the unit's dialect ----------------------------------------------------------------------
+
+    def drop_constraint(self, table: Table, constraint: Constraint) -> str:
+        """ALTER TABLE ... DROP of a constraint: MySQL names the kind (a unique key is an index there)."""
+        label, name = table_label(table), sql_name(constraint.name or "...")
+        if is_mysql(self.dialect):
+            return {
+                ConstraintKind.PRIMARY_KEY: f"ALTER TABLE {label} DROP PRIMARY KEY;",
+                ConstraintKind.UNIQUE: f"ALTER TABLE {label} DROP INDEX {name};",
+                ConstraintKind.FOREIGN_KEY: f"ALTER TABLE {label} DROP FOREIGN KEY {name};",
+            }.get(constraint.kind, f"ALTER TABLE {label} DROP CONSTRAINT {name};")
+        return f"ALTER TABLE {label} DROP CONSTRAINT {name};"
+
+    def drop_index(self, table: Table, index: Index) -> str:
+        if is_mysql(self.dialect):  # MySQL index names belong to their table
+            return f"DROP INDEX {sql_name(index.name or '...')} ON {table_label(table)};"
+        return f"DROP INDEX {_index_label(table, index)};"
+
+    def sqlite_rebuild(self, table: Table, change: str) -> str | None:
+        """For SQLite, what the down must do instead of an ALTER TABLE it does not have; else None."""
+        if self.dialect != SQLITE:
+            return None
+        return sqlite_rebuild(table_label(table), table.name, change, where="in the down") + " Do it " + NOT_YET_APPLIED
+
     # --- what ----------------------------------------------------------------------------------
 
     def report(self, differences: list[Difference]) -> None:
@@ -354,7 +385,10 @@ class _Inversion:
             old, new = d.before, d.after
             label = column_label(table, old.name)
             details = ", ".join(_column_change(detail, old, new) for detail in d.details)
-            fix = " ".join(_column_fix(detail, table, old) for detail in d.details)
+            if is_mysql(self.dialect):  # MODIFY restores type, nullability and default at once
+                fix = f"ALTER TABLE {table_label(table)} MODIFY {_column_sql(old)};"
+            else:
+                fix = " ".join(_column_fix(detail, table, old) for detail in d.details)
             if self.side(new.origin) == "down":  # the down re-created it, differently
                 dropped = lambda statement: _drops_column(statement, table.name, old.name)  # noqa: E731
                 where = self.locate([dropped, *self.object_tiers(table.name, old.name)], sides=("up",))
@@ -362,13 +396,14 @@ class _Inversion:
                           f"Restore it in the down as it was: {_column_sql(old)}; do it " + NOT_YET_APPLIED)
                 return
             subtypes = tuple(subtype for detail in d.details for subtype in _COMMANDS[detail])
-            changed = lambda statement: _alters_column(statement, table.name, old.name, subtypes)  # noqa: E731
+            changed = lambda statement: _alters_column(statement, table.name, old.name, subtypes, redefines=True)  # noqa: E731
             where = self.locate([changed, *self.object_tiers(table.name, old.name)])
             if where is not None and where[0] == "down":
                 self.emit(where, f"down changes column {label}, which the up did not change: {details}",
                           _remove_from_down(f"the change to {label}"))
             else:
-                self.emit(where, f"down does not undo the change to column {label} made here: {details}", _add(fix))
+                self.emit(where, f"down does not undo the change to column {label} made here: {details}",
+                          self.sqlite_rebuild(table, f"change column {sql_name(old.name)} back") or _add(fix))
 
     def constraint(self, d: Difference) -> None:
         table = d.table
@@ -377,15 +412,17 @@ class _Inversion:
             constraint: Constraint = d.after
             label = _constraint_label(table, constraint)
             side = self.side(constraint.origin)
-            fix = f"ALTER TABLE {table_label(table)} DROP CONSTRAINT {sql_name(constraint.name or '...')};"
+            fix = self.drop_constraint(table, constraint)
             if side == "up":
-                self.emit(constraint.origin, f"down does not drop {label} added here", _add(fix))
+                self.emit(constraint.origin, f"down does not drop {label} added here",
+                          self.sqlite_rebuild(table, "drop a constraint") or _add(fix))
             elif side == "down":
                 self.emit(constraint.origin, f"down adds {label}, which did not exist before the up",
                           _remove_from_down(f"the {label}"))
             else:
                 self.emit(self.locate(self.object_tiers(table.name, constraint.name, alone=True)),
-                          f"down leaves {label}, which did not exist before the up", _add(fix))
+                          f"down leaves {label}, which did not exist before the up",
+                          self.sqlite_rebuild(table, "drop a constraint") or _add(fix))
         elif d.change == REMOVED:
             constraint = d.before
             label = _constraint_label(table, constraint)
@@ -393,7 +430,8 @@ class _Inversion:
             if where is not None and where[0] == "down":
                 self.emit(where, f"down drops {label}, which the up did not add", _remove_from_down(f"the drop of {label}"))
             else:
-                self.emit(where, f"down does not restore {label} dropped here", _add(_constraint_sql(table, constraint)))
+                self.emit(where, f"down does not restore {label} dropped here",
+                          self.sqlite_rebuild(table, "add a constraint") or _add(_constraint_sql(table, constraint)))
         elif d.change == REPLACED:
             old, index = d.before, d.after
             where = self.locate(self.object_tiers(table.name, old.name, alone=True))
@@ -401,7 +439,7 @@ class _Inversion:
                 where,
                 f"down restores {_constraint_label(table, old)} as unique index {_index_label(table, index)}, "
                 "not as the constraint dropped here",
-                _add(f"DROP INDEX {_index_label(table, index)}; {_constraint_sql(table, old)}",
+                _add(f"{self.drop_index(table, index)} {_constraint_sql(table, old)}",
                      " instead of the CREATE UNIQUE INDEX (constraints and indexes are different objects: "
                      "DROP CONSTRAINT and ON CONFLICT ON CONSTRAINT need the constraint)"),
             )
@@ -425,7 +463,7 @@ class _Inversion:
             index: Index = d.after
             label = _index_label(table, index)
             side = self.side(index.origin)
-            fix = f"DROP INDEX {label};"
+            fix = self.drop_index(table, index)
             if side == "up" and self.reads_dropped_column(index, d.table_after):
                 return  # PostgreSQL dropped it with a column its expressions or predicate read
             if side == "up":
@@ -452,16 +490,20 @@ class _Inversion:
                 where,
                 f"down restores index {_index_label(table, old)} as {_constraint_label(table, constraint)}, "
                 "not as the index dropped here",
-                _add(f"ALTER TABLE {table_label(table)} DROP CONSTRAINT {sql_name(constraint.name or '...')}; "
-                     f"{_index_sql(table, old)}"),
+                _add(f"{self.drop_constraint(table, constraint)} {_index_sql(table, old)}"),
             )
         elif d.change == RENAMED:
             old, new = d.before, d.after
             if old.name is None or self.locate([(None, (old.name,))], sides=("up",)) is None:
                 return
             where = self.locate([(None, (old.name,))], sides=("up",))
-            self.emit(where, f"down leaves index {_index_label(table, old)} named {sql_name(new.name or '')}",
-                      _add(f"ALTER INDEX {_index_label(table, new)} RENAME TO {sql_name(old.name)};"))
+            if is_mysql(self.dialect):
+                fix = f"ALTER TABLE {table_label(table)} RENAME INDEX {sql_name(new.name or '')} TO {sql_name(old.name)};"
+            elif self.dialect == SQLITE:  # SQLite cannot rename an index
+                fix = f"DROP INDEX {_index_label(table, new)}; {_index_sql(table, old)}"
+            else:
+                fix = f"ALTER INDEX {_index_label(table, new)} RENAME TO {sql_name(old.name)};"
+            self.emit(where, f"down leaves index {_index_label(table, old)} named {sql_name(new.name or '')}", _add(fix))
         elif d.change == CHANGED:
             old, new = d.before, d.after
             where = self.locate(self.object_tiers(table.name, old.name, alone=True))

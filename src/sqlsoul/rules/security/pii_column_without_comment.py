@@ -9,9 +9,11 @@ from sqlsoul.engine import HistoryContext
 from sqlsoul.naming import words
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.design.common import judged_columns
-from sqlsoul.rules.labels import column_label
+from sqlsoul.rules.dialect.recipes import dialect_at, in_their_dialect, is_mysql
+from sqlsoul.rules.labels import column_label, sql_name, table_label
 
 
+@in_their_dialect
 class PiiColumnWithoutComment(Rule):
     meta = builtin_meta("SS606")
     scope = "history"
@@ -27,11 +29,20 @@ class PiiColumnWithoutComment(Rule):
             if not personal.match(name):
                 continue
             label = column_label(table, column.name)
+            comment = "'PII: <what it holds>; classification: confidential; retention: <policy>'"
+            if is_mysql(dialect_at(ctx.sources, column.origin)):  # type: ignore[arg-type]
+                how = (
+                    f"ALTER TABLE {table_label(table)} MODIFY {sql_name(column.name)} <its whole definition> COMMENT "
+                    f"{comment}; (MODIFY replaces the definition: repeat its type, NOT NULL and DEFAULT)."
+                )
+            else:
+                how = (
+                    f"COMMENT ON COLUMN {label} IS {comment}; (COMMENT ON changes only the catalog and blocks no reads "
+                    "or writes, so a new migration can add it to a live table)."
+                )
             ctx.report(
                 column.origin,  # type: ignore[arg-type]
-                f"{label} holds personal data by its name, and no COMMENT ON COLUMN records its classification: "
+                f"{label} holds personal data by its name, and no column comment records its classification: "
                 "access reviews, erasure requests and retention jobs cannot find it from the schema",
-                f"Record what the column holds and how it is classified: COMMENT ON COLUMN {label} IS "
-                "'PII: <what it holds>; classification: confidential; retention: <policy>'; (COMMENT ON changes only "
-                "the catalog and blocks no reads or writes, so a new migration can add it to a live table).",
+                f"Record what the column holds and how it is classified: {how}",
             )

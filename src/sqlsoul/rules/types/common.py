@@ -4,12 +4,14 @@ shape "every judged column of these types gets one finding"."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
+from sqlsoul.dialects import POSTGRES
 from sqlsoul.engine import HistoryContext
 from sqlsoul.model import Catalog, Column, Table, TypeRef
 from sqlsoul.rules.base import Rule
+from sqlsoul.rules.dialect.recipes import dialect_at, in_their_dialect
 from sqlsoul.rules.design.common import judged_columns
 from sqlsoul.rules.labels import column_label, sql_name, type_label
 
@@ -25,6 +27,7 @@ class TypedColumn:
     column: Column
     stored: TypeRef  # the built-in type, looked up through domains; an array when the column holds many
     domain: TypeRef | None = None  # the domain the column was declared with, if any
+    dialect: str = POSTGRES  # of the file that declared the column
 
     @property
     def label(self) -> str:
@@ -73,6 +76,7 @@ def columns_of_type(catalog: Catalog, type_names: frozenset[str]) -> Iterator[Ty
                 yield TypedColumn(table, column, stored, declared)
 
 
+@in_their_dialect
 class ColumnTypeRule(Rule):
     """A history rule with one finding per judged column whose stored type is in `type_names`,
     reported where the column was declared; `judge` words it, or returns None to let it pass."""
@@ -82,7 +86,7 @@ class ColumnTypeRule(Rule):
 
     def check_history(self, ctx: HistoryContext) -> None:
         for typed in columns_of_type(ctx.catalog, self.type_names):
-            judgement = self.judge(typed)
+            judgement = self.judge(replace(typed, dialect=dialect_at(ctx.sources, typed.column.origin)))  # type: ignore[arg-type]
             if judgement is not None:
                 message, help_text = judgement
                 ctx.report(typed.column.origin, message, help_text)  # type: ignore[arg-type]

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from sqlsoul.dialects import SQLITE
 from sqlsoul.naming import plurals, words
 from sqlsoul.rules.base import builtin_meta
+from sqlsoul.rules.dialect.recipes import MYSQL_MODIFY_NOTE, MYSQL_TABLE_COPY, is_mysql, sqlite_table_rebuild
 from sqlsoul.rules.labels import sql_name, table_label
 from sqlsoul.rules.types.common import ColumnTypeRule, TypedColumn
 
@@ -27,16 +29,34 @@ class FloatForExactValue(ColumnTypeRule):
         found = next((word for word in parts if word in self._exact_words), None)
         if found is None:
             return None
-        table, column = table_label(typed.table), sql_name(typed.column.name)
-        wanted = "numeric(12, 2)" + ("[]" if typed.stored.is_array else "")
         return (
             f"{typed.label} is {typed.type_text} but its name ({found}) says it holds an exact value: binary floating "
             "point cannot represent most decimal fractions (0.1 + 0.2 <> 0.3), so sums drift and equality tests fail "
             "as rows add up",
+            self._help(typed),
+        )
+
+    def _help(self, typed: TypedColumn) -> str:
+        table, column = table_label(typed.table), sql_name(typed.column.name)
+        dialect = typed.dialect
+        if dialect == SQLITE:
+            # SQLite has no exact decimal type: NUMERIC stores 0.1 as a REAL as well.
+            return (
+                "SQLite has no exact decimal type (a NUMERIC column stores 0.1 as a floating-point REAL too): store "
+                "integer minor units (cents) in an INTEGER column. " + sqlite_table_rebuild(typed.table, "change a column's type")
+            )
+        if is_mysql(dialect):
+            return (
+                f"Use DECIMAL with the scale the value needs (or BIGINT minor units such as cents). In a new migration: "
+                f"ALTER TABLE {table} MODIFY {column} DECIMAL(12, 2){' NOT NULL' if typed.column.not_null else ''}; "
+                f"the conversion rounds stored values to the scale you choose. {MYSQL_MODIFY_NOTE} {MYSQL_TABLE_COPY}."
+            )
+        wanted = "numeric(12, 2)" + ("[]" if typed.stored.is_array else "")
+        return (
             f"Use numeric with the scale the value needs (or bigint minor units such as cents). In a new migration: "
             f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {wanted} (this rewrites the table under an ACCESS "
             "EXCLUSIVE lock: on a large table add a new column, fill it in batches and swap it in); the conversion "
-            "rounds stored values to the scale you choose.",
+            "rounds stored values to the scale you choose."
         )
 
 

@@ -1,22 +1,25 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from sqlsoul.engine import HistoryContext
-from sqlsoul.model import Catalog, Column, ConstraintKind, QualifiedName, Table
+from sqlsoul.model import Catalog, Column, ConstraintKind, QualifiedName, Table, TypeRef
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.design.common import primary_key
+from sqlsoul.rules.dialect.recipes import MYSQL_MODIFY_NOTE, MYSQL_TABLE_COPY, dialect_at, in_their_dialect, is_mysql
 from sqlsoul.rules.labels import column_label, qualified_label, sql_name, table_label
 from sqlsoul.rules.types.common import TypedColumn, columns_of_type, type_behind_domain
 
-# Bytes of each integer type; serials are integers with a sequence of the same width.
+# Bytes of each integer type (MySQL's tinyint and mediumint too); serials are integers with a sequence of the same width.
 _INTEGER_BYTES = {
+    "tinyint": 1,
     **dict.fromkeys(("int2", "smallserial", "serial2"), 2),
+    "mediumint": 3,
     **dict.fromkeys(("int4", "serial", "serial4"), 4),
     **dict.fromkeys(("int8", "bigserial", "serial8"), 8),
 }
-_LARGEST = {2: "32,767", 4: "2,147,483,647"}
-_TYPE_OF_WIDTH = {2: "smallint", 4: "integer", 8: "bigint"}
+_TYPE_OF_WIDTH = {1: "tinyint", 2: "smallint", 3: "mediumint", 4: "integer", 8: "bigint"}
 _NARROW_TYPES = frozenset(name for name, width in _INTEGER_BYTES.items() if width < 8)
 _SERIALS = frozenset({"serial", "serial4", "smallserial", "serial2"})
 _NAMED_REFERENCES = 5  # more than this and the message counts the rest
@@ -24,6 +27,22 @@ _NAMED_REFERENCES = 5  # more than this and the message counts the rest
 Reference = tuple[Table, Column]  # a column of a foreign key
 
 
+class Capacity(NamedTuple):
+    """What values an integer column can hold."""
+
+    width: int  # bytes
+    unsigned: bool
+
+    @property
+    def largest(self) -> int:
+        return 2 ** (8 * self.width - (0 if self.unsigned else 1)) - 1
+
+    @property
+    def type_text(self) -> str:
+        return _TYPE_OF_WIDTH[self.width] + (" unsigned" if self.unsigned else "")
+
+
+@in_their_dialect
 class IntegerPrimaryKey(Rule):
     meta = builtin_meta("SS401")
     scope = "history"
@@ -47,20 +66,19 @@ class IntegerPrimaryKey(Rule):
                 continue
             key_table = catalog.tables.get(target)
             key_column = key_table.columns.get(target_column) if key_table else None
-            key_width = _width(catalog, key_column) if key_column else None
-            if key_table is None or key_column is None or key_width is None:
+            key_capacity = _capacity(catalog, key_column) if key_column else None
+            if key_table is None or key_column is None or key_capacity is None:
                 continue
-            key_column_label = column_label(key_table, key_column.name)
             for table, column in referencing:
-                width = _width(catalog, column)
-                if width is not None and width < key_width and column.origin is not None:
-                    self._report_reference(ctx, table, column, width, key_column_label, key_width)
+                capacity = _capacity(catalog, column)
+                if capacity is not None and capacity.largest < key_capacity.largest and column.origin is not None:
+                    self._report_reference(ctx, table, column, capacity, (key_table, key_column), key_capacity)
 
     def _report_key(self, ctx: HistoryContext, key: TypedColumn, references: list[Reference]) -> None:
-        width = _INTEGER_BYTES[key.stored.name]
+        capacity = Capacity(_INTEGER_BYTES[key.stored.name], key.stored.unsigned)
         message = (
             f"{key.label}, the primary key, is {key.type_text} and numbered by the database: it stops at "
-            f"{_LARGEST[width]}, and once the numbers are used up every insert into {table_label(key.table)} fails"
+            f"{capacity.largest:,}, and once the numbers are used up every insert into {table_label(key.table)} fails"
         )
         if references:
             labels = [column_label(table, column.name) for table, column in references]
@@ -68,38 +86,91 @@ class IntegerPrimaryKey(Rule):
             if len(labels) > _NAMED_REFERENCES:
                 shown += f" and {len(labels) - _NAMED_REFERENCES} more"
             message += f"; {shown} {'holds' if len(labels) == 1 else 'hold'} its values and must widen with it"
-        table, name = table_label(key.table), sql_name(key.column.name)
-        steps = [f"ALTER TABLE {table} ALTER COLUMN {name} TYPE bigint"]
-        if key.domain is None and key.stored.name in _SERIALS:
-            sequence = qualified_label((key.table.schema, f"{key.table.name}_{key.column.name}_seq"))
-            steps.append(f"ALTER SEQUENCE {sequence} AS bigint (a serial's sequence has the column's type)")
-        steps += [
-            f"ALTER TABLE {table_label(t)} ALTER COLUMN {sql_name(c.name)} TYPE bigint"
-            for t, c in references[:_NAMED_REFERENCES]
-        ]
-        if len(references) > _NAMED_REFERENCES:
-            steps.append(f"the same for the other {len(references) - _NAMED_REFERENCES} referencing columns")
-        ctx.report(
-            key.column.origin,  # type: ignore[arg-type]
-            message,
-            "Make keys of tables that grow bigint (bigint GENERATED ALWAYS AS IDENTITY) from the start. On a table "
-            "that holds data, changing the type rewrites the table and its indexes under an ACCESS EXCLUSIVE lock, "
-            "so on a large table add a bigint column, fill it in batches and swap it in; on a small one, in a new "
-            f"migration: {'; '.join(steps)}.",
-        )
+        if is_mysql(dialect_at(ctx.sources, key.column.origin)):  # type: ignore[arg-type]
+            help_text = _mysql_widening(key, references)
+        else:
+            help_text = _postgres_widening(key, references)
+        ctx.report(key.column.origin, message, help_text)  # type: ignore[arg-type]
 
     def _report_reference(
-        self, ctx: HistoryContext, table: Table, column: Column, width: int, key_label: str, key_width: int
+        self, ctx: HistoryContext, table: Table, column: Column, capacity: Capacity, key: Reference, key_capacity: Capacity
     ) -> None:
+        label, name = table_label(table), sql_name(column.name)
+        if is_mysql(dialect_at(ctx.sources, column.origin)):  # type: ignore[arg-type]
+            help_text = (
+                f"Give the reference the key's type in a new migration: {_mysql_modify(table, column, key[1].type)}; "
+                "drop its foreign key first and add it back after (MySQL requires a foreign key's columns to have "
+                f"the size and sign of the key's). {MYSQL_MODIFY_NOTE} {MYSQL_TABLE_COPY}."
+            )
+        else:
+            help_text = (
+                f"Give the reference the key's type in a new migration: ALTER TABLE {label} ALTER COLUMN {name} TYPE "
+                f"{key_capacity.type_text} (this rewrites the table under an ACCESS EXCLUSIVE lock: on a large table "
+                "add a new column, fill it in batches and swap it in)."
+            )
         ctx.report(
             column.origin,  # type: ignore[arg-type]
-            f"{column_label(table, column.name)} is {_TYPE_OF_WIDTH[width]} but references {key_label} "
-            f"({_TYPE_OF_WIDTH[key_width]}): once keys pass {_LARGEST[width]}, rows that point at the newer ones "
-            "cannot be stored",
-            f"Give the reference the key's type in a new migration: ALTER TABLE {table_label(table)} ALTER COLUMN "
-            f"{sql_name(column.name)} TYPE {_TYPE_OF_WIDTH[key_width]} (this rewrites the table under an ACCESS "
-            "EXCLUSIVE lock: on a large table add a new column, fill it in batches and swap it in).",
+            f"{column_label(table, column.name)} is {capacity.type_text} but references "
+            f"{column_label(key[0], key[1].name)} ({key_capacity.type_text}): once keys pass {capacity.largest:,}, "
+            "rows that point at the newer ones cannot be stored",
+            help_text,
         )
+
+
+def _postgres_widening(key: TypedColumn, references: list[Reference]) -> str:
+    table, name = table_label(key.table), sql_name(key.column.name)
+    steps = [f"ALTER TABLE {table} ALTER COLUMN {name} TYPE bigint"]
+    if key.domain is None and key.stored.name in _SERIALS:
+        sequence = qualified_label((key.table.schema, f"{key.table.name}_{key.column.name}_seq"))
+        steps.append(f"ALTER SEQUENCE {sequence} AS bigint (a serial's sequence has the column's type)")
+    steps += [
+        f"ALTER TABLE {table_label(t)} ALTER COLUMN {sql_name(c.name)} TYPE bigint" for t, c in references[:_NAMED_REFERENCES]
+    ]
+    if len(references) > _NAMED_REFERENCES:
+        steps.append(f"the same for the other {len(references) - _NAMED_REFERENCES} referencing columns")
+    return (
+        "Make keys of tables that grow bigint (bigint GENERATED ALWAYS AS IDENTITY) from the start. On a table "
+        "that holds data, changing the type rewrites the table and its indexes under an ACCESS EXCLUSIVE lock, "
+        "so on a large table add a bigint column, fill it in batches and swap it in; on a small one, in a new "
+        f"migration: {'; '.join(steps)}."
+    )
+
+
+def _mysql_widening(key: TypedColumn, references: list[Reference]) -> str:
+    wide = TypeRef("int8", unsigned=key.stored.unsigned)
+    steps = [_mysql_modify(key.table, key.column, wide)]
+    steps += [_mysql_modify(t, c, wide) for t, c in references[:_NAMED_REFERENCES]]
+    if len(references) > _NAMED_REFERENCES:
+        steps.append(f"the same for the other {len(references) - _NAMED_REFERENCES} referencing columns")
+    together = (
+        " together with the columns that reference it, their foreign keys dropped first and added back after "
+        "(MySQL requires a foreign key's columns to have the size and sign of the key's)"
+        if references else ""
+    )
+    return (
+        f"Make keys of tables that grow {_mysql_type(wide)} AUTO_INCREMENT from the start. In a new migration, widen "
+        f"the key{together}: {'; '.join(steps)}. {MYSQL_MODIFY_NOTE} {MYSQL_TABLE_COPY}."
+    )
+
+
+def _mysql_type(type_ref: TypeRef | None) -> str:
+    width = _INTEGER_BYTES.get(type_ref.name) if type_ref is not None else None
+    name = {1: "TINYINT", 2: "SMALLINT", 3: "MEDIUMINT", 4: "INT", 8: "BIGINT"}.get(width or 0, "BIGINT")
+    return name + (" UNSIGNED" if type_ref is not None and type_ref.unsigned else "")
+
+
+def _mysql_modify(table: Table, column: Column, type_ref: TypeRef | None) -> str:
+    """MODIFY repeats the whole definition: what it leaves out (NOT NULL, AUTO_INCREMENT) is dropped."""
+    definition = _mysql_type(type_ref) + (" NOT NULL" if column.not_null else "")
+    if column.has_default and primary_key(table) == (column.name,):
+        definition += " AUTO_INCREMENT"
+    return f"ALTER TABLE {table_label(table)} MODIFY {sql_name(column.name)} {definition}"
+
+
+def _capacity(catalog: Catalog, column: Column) -> Capacity | None:
+    """Bytes and sign of the column's integer type (through domains); None for other types."""
+    width = _width(catalog, column)
+    return Capacity(width, bool(column.type and column.type.unsigned)) if width is not None else None
 
 
 def _width(catalog: Catalog, column: Column) -> int | None:
