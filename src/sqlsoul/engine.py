@@ -18,6 +18,7 @@ from sqlsoul.findings import Finding, Related, Severity, Span
 from sqlsoul.history import Chain, History, InputFile, Part, TransactionMode, Unit
 from sqlsoul.ordering import natural_key
 from sqlsoul.model import Catalog, Origin
+from sqlsoul.parse_ahead import ParseAhead
 from sqlsoul.parsing import ParsedFile, Statement, parse
 from sqlsoul.plpgsql import FUNCTION_BODY_CATEGORIES, do_statements, function_statements, leading_words
 from sqlsoul.registry import Registry
@@ -233,6 +234,7 @@ class _ChainRun:
         self.reporters: list[Reporter | None] = []
         self.quiet: set[int] = set()  # files whose findings are never shown (base schema, before lint_from)
         self.partners: list[set[int]] = []  # the files of each unit whose up and down are apart
+        self.parse_ahead = ParseAhead(())  # the trees of the history at hand, parsed in another process
 
     def run(self) -> None:
         for item in self.chain.base:
@@ -273,18 +275,19 @@ class _ChainRun:
         self.reporters.append(state.reporter)
         return len(self.files) - 1
 
-    def _parsed(self, state: _FileState) -> ParsedFile | None:
+    def _parsed(self, index: int) -> ParsedFile | None:
         """The file's statements, parsed when a unit first needs them: only the trees of the
         migration at hand are alive at once, not those of the whole history."""
+        state = self.files[index]
         if state.parsed is None and state.source is not None and state.reporter is not None:
-            state.parsed = parse(state.source)
+            state.parsed = parse(state.source, self.parse_ahead.take(index))
             for failure in state.parsed.failures:
                 state.reporter.add(PARSE_ERROR, failure.span, f"cannot parse: {failure.message}")
             self.result.statements += len(state.parsed.statements)
         return state.parsed
 
     def _statements(self, index: int, start: int = 0, end: int | None = None) -> list[Statement]:
-        parsed = self._parsed(self.files[index])
+        parsed = self._parsed(index)
         if parsed is None:
             return []
         if start == 0 and end is None:
@@ -306,18 +309,27 @@ class _ChainRun:
         # (timestamps, numbers) compare in natural order.
         named_unit = lint_from is not None and any(unit.version == lint_from for unit in history.units)
         reached = lint_from is None
-        for unit in history.units:
-            if named_unit:
-                reached = reached or unit.version == lint_from
-            else:
-                reached = reached or natural_key(unit.version) >= natural_key(lint_from or "")
-            if not reached:
-                self.quiet.update(first + index for index in unit.files)
-            self._run_unit(unit, first)
-        for state in self.files[first:]:  # files no unit ran (verify scripts, strays) still get parsed
-            parsed = self._parsed(state)
-            for statement in parsed.statements if parsed else ():
-                statement.node = {}
+        with self._parse_ahead(history, first):
+            for unit in history.units:
+                if named_unit:
+                    reached = reached or unit.version == lint_from
+                else:
+                    reached = reached or natural_key(unit.version) >= natural_key(lint_from or "")
+                if not reached:
+                    self.quiet.update(first + index for index in unit.files)
+                self._run_unit(unit, first)
+            for index in range(first, len(self.files)):  # files no unit ran (verify scripts, strays) still get parsed
+                parsed = self._parsed(index)
+                for statement in parsed.statements if parsed else ():
+                    statement.node = {}
+
+    def _parse_ahead(self, history: History, first: int) -> ParseAhead:
+        """Start parsing the history's files in the order its units need them."""
+        order = dict.fromkeys(first + part.file for unit in history.units for part in (*unit.up, *(unit.down or ())))
+        order.update(dict.fromkeys(range(first, len(self.files))))
+        texts = [(index, source.sql_text) for index in order if (source := self.files[index].source) is not None]
+        self.parse_ahead = ParseAhead(texts)
+        return self.parse_ahead
 
     def _run_unit(self, unit: Unit, first: int) -> None:
         if len(unit.files) > 1:
