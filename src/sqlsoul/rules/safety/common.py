@@ -162,8 +162,10 @@ def index_table(catalog: Catalog, schema: str | None, name: str) -> Table | None
     the statements that name an index (DROP INDEX, REINDEX INDEX), as replaying them does."""
     schemas = (schema,) if schema else (*catalog.search_path, "public")
     for table in catalog.tables.values():
-        if table.schema in schemas and any(index.name == name for index in table.indexes):
-            return table
+        if table.schema in schemas:
+            for index in table.indexes:  # loops, not any(): a generator per table costs more than the scan
+                if index.name == name:
+                    return table
     return None
 
 
