@@ -3,9 +3,10 @@
 libpg_query is about a sixth of the work of linting a large history and needs nothing the engine
 computes, so on a machine with a second core a child process runs it over the files in the order
 the engine will ask for them. It writes each file's JSON tree to an unnamed file and announces it
-through a pipe; the engine decodes the tree and goes on. The trees do not go through the pipe
-itself so that the child never waits for the engine to read: it parses everything and exits,
-and the pages it shared with the engine need no more copying.
+through a pipe; the engine decodes the tree and goes on, or parses the file itself when the child
+has not got that far (it never waits: on a busy machine the child may be scheduled late). The
+trees do not go through the pipe itself so that the child never waits for the engine to read: it
+parses everything and exits, and the pages it shared with the engine need no more copying.
 
 Anything unusual falls back to parsing in the process itself, as without this module: no
 `os.fork` (Windows), other threads running (forking them is unsafe), a small history (the fork
@@ -19,7 +20,6 @@ import os
 import struct
 import threading
 from collections.abc import Sequence
-from typing import BinaryIO
 
 from sqlsoul.libpg import parser as pg
 
@@ -29,6 +29,7 @@ MIN_BYTES = 200_000
 
 _RECORD = struct.Struct("<iqq")  # file index, where its JSON starts in the file, its length (-1: did not parse)
 _NOT_PARSED = -1
+_READ_BYTES = 1 << 16
 
 
 class ParseAhead:
@@ -38,9 +39,10 @@ class ParseAhead:
         """Start parsing `texts`, (file index, SQL text) in the order `take` will ask for them,
         if they are worth a child process and one can be forked safely."""
         self._pid: int | None = None
-        self._pipe: BinaryIO | None = None
+        self._pipe = -1  # the read end of the child's announcements
+        self._records = bytearray()  # announcements read, up to a record read in part
         self._trees = -1  # descriptor of the file the child writes the trees to
-        self._pending = {index for index, _ in texts}  # announced and not received yet
+        self._pending = {index for index, _ in texts}  # neither received nor asked for yet
         self._received: dict[int, bytes | None] = {}
         if not _worth_forking(texts):
             self._pending.clear()
@@ -62,35 +64,46 @@ class ParseAhead:
             os.close(read_end)
             _child(write_end, self._trees, texts)  # never returns
         os.close(write_end)
+        os.set_blocking(read_end, False)
         self._pid = pid
-        self._pipe = os.fdopen(read_end, "rb")
+        self._pipe = read_end
 
     def take(self, index: int) -> bytes | None:
         """The JSON tree of file `index` as libpg_query wrote it; None when the caller must parse
-        the file itself (never announced, did not parse, or the child is gone)."""
-        while index in self._pending and self._receive():
-            pass
+        the file itself: never announced, did not parse, the child is gone, or the child has not
+        got that far yet (the engine does not wait: on a busy machine the child may be scheduled
+        late, and then parsing here is faster than waiting)."""
+        self._receive()
+        self._pending.discard(index)
         return self._received.pop(index, None)
 
-    def _receive(self) -> bool:
-        """Read the child's next file; False once nothing more will come."""
-        assert self._pipe is not None
-        record = self._pipe.read(_RECORD.size)
-        if len(record) == _RECORD.size:
-            index, start, length = _RECORD.unpack(record)
-            tree = os.pread(self._trees, length, start) if length != _NOT_PARSED else b""
-            if length == _NOT_PARSED or len(tree) == length:
+    def _receive(self) -> None:
+        """Take in every tree the child has announced so far, without waiting for more."""
+        if self._pipe < 0:
+            return
+        try:
+            chunk = os.read(self._pipe, _READ_BYTES)
+        except BlockingIOError:
+            return
+        if not chunk:  # the child is done, or died: whatever it did not announce, the caller parses
+            self._pending.clear()
+            os.close(self._pipe)
+            self._pipe = -1
+            return
+        self._records += chunk
+        whole = len(self._records) - len(self._records) % _RECORD.size
+        for index, start, length in _RECORD.iter_unpack(self._records[:whole]):
+            if index in self._pending:  # not yet parsed by the caller itself
                 self._pending.discard(index)
-                self._received[index] = tree if length != _NOT_PARSED else None
-                return True
-        self._pending.clear()  # the child died: whatever it did not announce, the caller parses
-        return False
+                tree = os.pread(self._trees, length, start) if length != _NOT_PARSED else b""
+                self._received[index] = tree if len(tree) == length else None
+        del self._records[:whole]
 
     def close(self) -> None:
         """Stop the child (closing the pipe ends its next write) and reap it."""
-        if self._pipe is not None:
-            self._pipe.close()
-            self._pipe = None
+        if self._pipe >= 0:
+            os.close(self._pipe)
+            self._pipe = -1
         if self._pid is not None:
             os.waitpid(self._pid, 0)
             self._pid = None
