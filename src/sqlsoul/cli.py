@@ -6,6 +6,7 @@ or internal error (one line on stderr; the traceback only with --debug).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -66,6 +67,26 @@ def _guarded(command: F) -> F:
             if debug:
                 raise
             _fail(f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)")
+
+    return run  # type: ignore[return-value]
+
+
+def _without_cycle_collection(command: F) -> F:
+    """Run a command with the cyclic garbage collector off. A lint makes next to no reference
+    cycles (see Linter.lint), and each collection would walk every object the run keeps: about
+    10 ms on a large history. What the run made is frozen before the collector is back on, so
+    that its first collection does not walk it all anyway (the process ends right after)."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return command(*args, **kwargs)
+        finally:
+            if collecting:
+                gc.freeze()
+                gc.enable()
 
     return run  # type: ignore[return-value]
 
@@ -162,6 +183,7 @@ def main() -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Also print the project root and the config used.")
 @_run_options
 @_guarded
+@_without_cycle_collection
 def lint(
     paths: tuple[str, ...],
     output_format: str | None,

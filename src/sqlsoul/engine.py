@@ -19,6 +19,7 @@ from sqlsoul.findings import Finding, Related, Severity, Span
 from sqlsoul.history import Chain, History, InputFile, Part, TransactionMode, Unit
 from sqlsoul.ordering import natural_key
 from sqlsoul.model import Catalog, Origin
+from sqlsoul.parse_ahead import ParseAhead
 from sqlsoul.parsing import ParsedFile, Statement, parse
 from sqlsoul.plpgsql import FUNCTION_BODY_CATEGORIES, do_statements, function_statements, leading_words
 from sqlsoul.registry import Registry
@@ -304,6 +305,7 @@ class _ChainRun:
         self.partners: list[set[int]] = []  # the files of each unit whose up and down are apart
         self.stopped = False  # the unit settings.stop_at names has run: replay nothing after it
         self.dialects = linter.settings.dialects.of_history([item.root_path for item in chain_inputs(chain)])
+        self.parse_ahead = ParseAhead(())  # the trees of the history at hand, parsed in another process
 
     def run(self) -> None:
         for item in self.chain.base:
@@ -348,11 +350,15 @@ class _ChainRun:
         self.reporters.append(state.reporter)
         return len(self.files) - 1
 
-    def _parsed(self, state: _FileState) -> ParsedFile | None:
+    def _parsed(self, index: int) -> ParsedFile | None:
         """The file's statements, parsed when a unit first needs them: only the trees of the
         migration at hand are alive at once, not those of the whole history."""
+        state = self.files[index]
         if state.parsed is None and state.source is not None and state.reporter is not None:
-            state.parsed = parse(state.source) if state.source.dialect == POSTGRES else _parse_foreign(state.source)
+            if state.source.dialect == POSTGRES:
+                state.parsed = parse(state.source, self.parse_ahead.take(index))
+            else:
+                state.parsed = _parse_foreign(state.source)
             for failure in state.parsed.failures:
                 state.reporter.add(PARSE_ERROR, failure.span, f"cannot parse: {failure.message}")
             for failure in state.parsed.unsupported:
@@ -361,7 +367,7 @@ class _ChainRun:
         return state.parsed
 
     def _statements(self, index: int, start: int = 0, end: int | None = None) -> list[Statement]:
-        parsed = self._parsed(self.files[index])
+        parsed = self._parsed(index)
         if parsed is None:
             return []
         if start == 0 and end is None:
@@ -386,21 +392,34 @@ class _ChainRun:
         # (timestamps, numbers) compare in natural order.
         named_unit = lint_from is not None and any(unit.version == lint_from for unit in history.units)
         reached = lint_from is None
-        for at, unit in enumerate(history.units):
-            if named_unit:
-                reached = reached or unit.version == lint_from
-            else:
-                reached = reached or natural_key(unit.version) >= natural_key(lint_from or "")
-            if not reached:
-                self.quiet.update(first + index for index in unit.files)
-            self._run_unit(unit, first)
-            if at == last:
-                self.stopped = True  # later units and histories are neither replayed nor parsed
-                return
-        for state in self.files[first:]:  # files no unit ran (verify scripts, strays) still get parsed
-            parsed = self._parsed(state)
-            for statement in parsed.statements if parsed else ():
-                statement.node = {}
+        with self._parse_ahead(history, first):
+            for at, unit in enumerate(history.units):
+                if named_unit:
+                    reached = reached or unit.version == lint_from
+                else:
+                    reached = reached or natural_key(unit.version) >= natural_key(lint_from or "")
+                if not reached:
+                    self.quiet.update(first + index for index in unit.files)
+                self._run_unit(unit, first)
+                if at == last:
+                    self.stopped = True  # later units and histories are neither replayed nor parsed
+                    return
+            for index in range(first, len(self.files)):  # files no unit ran (verify scripts, strays) still get parsed
+                parsed = self._parsed(index)
+                for statement in parsed.statements if parsed else ():
+                    statement.node = {}
+
+    def _parse_ahead(self, history: History, first: int) -> ParseAhead:
+        """Start parsing the history's PostgreSQL files in the order its units need them."""
+        order = dict.fromkeys(first + part.file for unit in history.units for part in (*unit.up, *(unit.down or ())))
+        order.update(dict.fromkeys(range(first, len(self.files))))
+        texts = [
+            (index, source.sql_text)
+            for index in order
+            if (source := self.files[index].source) is not None and source.dialect == POSTGRES
+        ]
+        self.parse_ahead = ParseAhead(texts)
+        return self.parse_ahead
 
     def _run_unit(self, unit: Unit, first: int) -> None:
         if len(unit.files) > 1:

@@ -79,11 +79,13 @@ def _error_index(error: pg.ParseError) -> int:
     return 0 if index is None else index
 
 
-def parse(source: SourceFile) -> ParsedFile:
+def parse(source: SourceFile, tree_json: bytes | None = None) -> ParsedFile:
+    """The file's statements; `tree_json` is libpg_query's tree of the whole file when it is
+    already known (see sqlsoul.parse_ahead)."""
     parsed = ParsedFile(source)
     text = source.sql_text
     try:
-        _add_statements(parsed, pg.parse_sql_json(text), base=0, base_end=len(source.sql))
+        _add_statements(parsed, tree_json if tree_json is not None else pg.parse_sql_json(text), base=0, base_end=len(source.sql))
     except pg.ParseError:
         parsed.statements.clear()
         _parse_piecewise(parsed, text)
@@ -96,7 +98,7 @@ def parse(source: SourceFile) -> ParsedFile:
     return parsed
 
 
-def _add_statements(parsed: ParsedFile, tree_json: str, base: int, base_end: int) -> None:
+def _add_statements(parsed: ParsedFile, tree_json: str | bytes, base: int, base_end: int) -> None:
     """Append the statements of one libpg_query JSON tree whose input began at byte `base`."""
     data = parsed.source.sql
     for raw in json_loads(tree_json).get("stmts", ()):

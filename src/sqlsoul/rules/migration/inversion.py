@@ -290,13 +290,15 @@ def _same_table(old: Table, new: Table) -> bool:
     columns = new.columns
     for name, a in old.columns.items():
         b = columns.get(name)
+        if b is a:
+            continue  # a column neither side changed: the copies still share it
         if b is None or a.not_null != b.not_null or a.has_default != b.has_default or a.default != b.default:
             return False
         if a.type is not b.type and a.type != b.type:  # copies share the type object: identity first
             return False
-    old_keys = [(c.kind.value, c.name or "", c.columns, c.references or (), c.referenced_columns) for c in old.constraints]
-    new_keys = [(c.kind.value, c.name or "", c.columns, c.references or (), c.referenced_columns) for c in new.constraints]
-    if old_keys != new_keys and sorted(old_keys) != sorted(new_keys):
+    old_keys = [(c.kind, c.name or "", c.columns, c.references or (), c.referenced_columns) for c in old.constraints]
+    new_keys = [(c.kind, c.name or "", c.columns, c.references or (), c.referenced_columns) for c in new.constraints]
+    if old_keys != new_keys and sorted(old_keys, key=repr) != sorted(new_keys, key=repr):
         return False
     old_shapes = [(i.name or "", i.columns, i.unique, i.method, i.partial) for i in old.indexes]
     new_shapes = [(i.name or "", i.columns, i.unique, i.method, i.partial) for i in new.indexes]

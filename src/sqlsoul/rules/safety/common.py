@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlsoul.engine import StatementContext
@@ -162,8 +163,10 @@ def index_table(catalog: Catalog, schema: str | None, name: str) -> Table | None
     the statements that name an index (DROP INDEX, REINDEX INDEX), as replaying them does."""
     schemas = (schema,) if schema else (*catalog.search_path, "public")
     for table in catalog.tables.values():
-        if table.schema in schemas and any(index.name == name for index in table.indexes):
-            return table
+        if table.schema in schemas:
+            for index in table.indexes:  # loops, not any(): a generator per table costs more than the scan
+                if index.name == name:
+                    return table
     return None
 
 
@@ -178,10 +181,23 @@ _ONE_REQUEST = (
 def outside_transaction(ctx: StatementContext) -> str:
     """How to make the statement run outside a transaction block, in the terms of the framework its
     file belongs to (told by the file's markers and name: statement rules do not see the layout)."""
-    session, source = ctx.session, ctx.source
+    session = ctx.session
     if session.explicit_transaction:
         return "Move it out of the BEGIN ... COMMIT block around it: a statement of its own, after the COMMIT."
-    data, path = source.data, source.root_path
+    advice = _framework_advice(ctx.source.data, ctx.source.root_path)
+    if advice is not None:
+        return advice
+    if session.mode is TransactionMode.IMPLICIT:
+        return (
+            "Give it a file of its own: a file sent in one request runs as one transaction when it holds more "
+            "than one statement."
+        )
+    return "Run it from a migration your runner does not wrap in a transaction, as the only statement of its file."
+
+
+@lru_cache(maxsize=8)  # asked again for each such statement of a file: search the file once
+def _framework_advice(data: bytes, path: str) -> str | None:
+    """`outside_transaction` for the framework a file's markers or name tell; None when they tell none."""
     if b"+goose" in data:
         return "Add the line -- +goose NO TRANSACTION to the file: goose then runs each statement on its own."
     if b"migrate:" in data and _DBMATE_MARKER.search(data):
@@ -208,12 +224,7 @@ def outside_transaction(ctx: StatementContext) -> str:
             "transaction by itself; for other statements, put executeInTransaction=false in the script's "
             "configuration file (<script>.sql.conf)."
         )
-    if session.mode is TransactionMode.IMPLICIT:
-        return (
-            "Give it a file of its own: a file sent in one request runs as one transaction when it holds more "
-            "than one statement."
-        )
-    return "Run it from a migration your runner does not wrap in a transaction, as the only statement of its file."
+    return None
 
 
 def reindex_is_concurrent(node: dict[str, Any]) -> bool:
