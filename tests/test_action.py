@@ -20,7 +20,7 @@ from ruamel.yaml import YAML
 
 from sqlsoul.config import FAIL_ON_CHOICES
 
-from conftest import REPO
+from conftest import ORDERS_SQL, REPO
 
 ACTION = REPO / "action.yml"
 INSTALLED_SQLSOUL = Path(sys.executable).with_name("sqlsoul")
@@ -28,16 +28,6 @@ INSTALLED_SQLSOUL = Path(sys.executable).with_name("sqlsoul")
 BASH = ["bash", "--noprofile", "--norc", "-eo", "pipefail"]
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
-# Two warnings (SS101 on line 4, SS102 on line 5) and a note (SS405 on line 6).
-ORDERS_SQL = (
-    "CREATE TABLE customers (id bigint PRIMARY KEY);\n"
-    "CREATE TABLE orders (\n"
-    "    id bigint PRIMARY KEY,\n"
-    "    customer_id bigint NOT NULL,\n"
-    "    status text,\n"
-    "    country char(2)\n"
-    ");\n"
-)
 # A note only (SS405).
 CODES_SQL = "CREATE TABLE codes (id bigint PRIMARY KEY, code char(2));\n"
 

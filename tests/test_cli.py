@@ -12,17 +12,15 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner, Result
 
 from sqlsoul import __version__
-from sqlsoul.cli import main
 from sqlsoul.dialects import short_list
 from sqlsoul.engine import Linter
 from sqlsoul.findings import Finding, Severity
 from sqlsoul.registry import PluginError, Registry
 from sqlsoul.reporters.text import render_finding
 
-from conftest import REPO, SHARED
+from conftest import REPO, SHARED, findings, one_error_line, run, write
 
 SCHEMA = json.loads((REPO / "docs/json-output.schema.json").read_text(encoding="utf-8"))
 CORPORA = SHARED / "corpora"
@@ -52,30 +50,6 @@ MIXED = [
     ("db/5_broken.sql", "SS900", 1, 11),
 ]
 
-
-def run(*args: str, input: str | bytes | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), input=input, prog_name="sqlsoul")
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def findings(result: Result) -> list[tuple[str, str, int, int]]:
-    """(path, code, line, column) of a --format json run."""
-    return [(f["path"], f["code"], f["line"], f["column"]) for f in json.loads(result.stdout)["findings"]]
-
-
-def one_error_line(result: Result) -> str:
-    """The single line a failed run prints on stderr, after checking there is exactly one."""
-    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    assert lines[0].startswith("sqlsoul: error: ")
-    return lines[0].removeprefix("sqlsoul: error: ")
 
 
 @pytest.fixture

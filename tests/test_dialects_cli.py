@@ -9,16 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from sqlsoul.cli import main
 from sqlsoul.config import Config, ConfigError, lint_settings, load_config
 from sqlsoul.dialects import MARIADB, MYSQL, POSTGRES, SQLITE, DialectChoice, dialect_in_name, parse_version
 from sqlsoul.discovery import discover
 from sqlsoul.engine import Linter
 from sqlsoul.registry import Registry
 
-from conftest import SHARED
+from conftest import SHARED, findings, one_error_line, run, write
 
 CORPORA = SHARED / "corpora"
 # `OPTIMIZE TABLE t` is MySQL: PostgreSQL's parser stops at its first word (SS900), the MySQL front
@@ -29,27 +27,6 @@ OPTIMIZE_SQL = "CREATE TABLE t (id bigint PRIMARY KEY);\nOPTIMIZE TABLE t;\n"
 ALTER_SQL = "ALTER TABLE accounts ADD COLUMN nickname varchar(40);\n"
 CREATE_SQL = "CREATE TABLE accounts (id bigint PRIMARY KEY, email varchar(200) NOT NULL);\n"
 
-
-def run(*args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), input=input, prog_name="sqlsoul")
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def findings(result: Result) -> list[tuple[str, str, int, int]]:
-    """(path, code, line, column) of a --format json run."""
-    return [(f["path"], f["code"], f["line"], f["column"]) for f in json.loads(result.stdout)["findings"]]
-
-
-def one_error_line(result: Result) -> str:
-    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
-    return lines[0].removeprefix("sqlsoul: error: ")
 
 
 @pytest.fixture

@@ -20,20 +20,9 @@ from sqlsoul.findings import Finding, Severity
 from sqlsoul.reporters import ReportContext, renderer
 from sqlsoul.source import SourceFile
 
-from conftest import REPO
+from conftest import ORDERS_SQL, REPO
 from test_startup import loaded_modules
 
-# Line 4: orders.customer_id has no foreign key (SS101, a warning); line 5: orders.status is an
-# unchecked status column (SS102, a warning); line 6: orders.country is char(2) (SS405, a note).
-ORDERS_SQL = (
-    "CREATE TABLE customers (id bigint PRIMARY KEY);\n"
-    "CREATE TABLE orders (\n"
-    "    id bigint PRIMARY KEY,\n"
-    "    customer_id bigint NOT NULL,\n"
-    "    status text,\n"
-    "    country char(2)\n"
-    ");\n"
-)
 CLEAN_SQL = "CREATE TABLE audit_log (id bigint PRIMARY KEY, body text);\n"
 
 # GitLab's "Implement a custom tool" section (doc/ci/testing/code_quality.md): an array of objects

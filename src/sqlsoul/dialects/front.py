@@ -523,15 +523,8 @@ class _Reader:
     def _create_table(self, tokens: list[Token]) -> Translated:
         """MySQL's CREATE TABLE without its partitioning, which comes last and is no model fact (sqlglot
         cannot read all of it: `VALUES LESS THAN MAXVALUE`)."""
-        depth = 0
-        for index, token in enumerate(tokens):
-            if token.token_type == TokenType.L_PAREN:
-                depth += 1
-            elif token.token_type == TokenType.R_PAREN:
-                depth -= 1
-            elif depth == 0 and " ".join(t.text for t in tokens[index : index + 2]).upper().split()[:2] == ["PARTITION", "BY"]:
-                return self._parsed_statement(tokens[:index])  # "PARTITION BY" may be one token
-        return self._parsed_statement(tokens)
+        partitioning = _top_level_word(tokens, "PARTITION", "BY")
+        return self._parsed_statement(tokens if partitioning is None else tokens[:partitioning])
 
     def _sqlite_create_table(self, tokens: list[Token]) -> Translated:
         """SQLite's CREATE TABLE without what sqlglot cannot read: the ON CONFLICT clauses of its
@@ -777,14 +770,15 @@ def _identified(account: list[Token]) -> list[Token]:
 
 
 def _top_level_word(tokens: list[Token], *words: str) -> int | None:
-    """Index of the first run of `words` outside parentheses, None if there is none."""
+    """Index of the first run of `words` outside parentheses, None if there is none. The words may
+    come as fewer tokens: sqlglot reads some keyword pairs (`PARTITION BY`) as one."""
     depth = 0
     for index, token in enumerate(tokens):
         if token.token_type == TokenType.L_PAREN:
             depth += 1
         elif token.token_type == TokenType.R_PAREN:
             depth -= 1
-        elif depth == 0 and [_word(found) for found in tokens[index : index + len(words)]] == list(words):
+        elif depth == 0 and " ".join(_word(found) for found in tokens[index : index + len(words)]).split()[: len(words)] == list(words):
             return index
     return None
 
