@@ -70,7 +70,7 @@ People who write posts.
 
 | Column | Type | Nullable | Default | Constraints | Comment |
 | --- | --- | --- | --- | --- | --- |
-| `id` | `int8` | no |  | PK |  |
+| `id` | `bigint` | no |  | PK |  |
 | `email` | `text` | no |  | UNIQUE | Where notices go |
 | `status` | `author_status` | no | `active` |  |  |
 | `created_at` | `timestamptz` | no | *computed* |  |  |
@@ -89,11 +89,11 @@ People who write posts.
 
 | Column | Type | Nullable | Default | Constraints | Comment |
 | --- | --- | --- | --- | --- | --- |
-| `id` | `int8` | no | *computed* | PK |  |
-| `author_id` | `int8` | no |  | FK → authors |  |
-| `editor_id` | `int8` | yes |  | FK → authors |  |
+| `id` | `bigint` | no | *computed* | PK |  |
+| `author_id` | `bigint` | no |  | FK → authors |  |
+| `editor_id` | `bigint` | yes |  | FK → authors |  |
 | `title` | `varchar(200)` | no |  | CHECK |  |
-| `rating` | `numeric(3,1)` | yes | `0` |  |  |
+| `rating` | `numeric(3, 1)` | yes | `0` |  |  |
 
 **Constraints**
 
@@ -172,7 +172,7 @@ def test_markdown_notes_what_the_model_does_not_know(tmp_path: Path, monkeypatch
     assert "## `app.copy`\n\n*Some columns are unknown: the table was made from a query or a type sqlsoul cannot see.*\n" in text
     assert "| [`app.copy`](#appcopy) | 0 or more |  |" in text
     assert "## `app.events_2024`\n\nA partition of [`app.events`](#appevents).\n" in text
-    assert "| `app.positive` | `int4` | yes |" in text
+    assert "| `app.positive` | `integer` | yes |" in text
 
 
 def test_markdown_anchors_follow_github(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -231,20 +231,20 @@ def test_mermaid_cardinalities_follow_the_foreign_keys(tmp_path: Path, monkeypat
     assert result.stdout == """\
 erDiagram
     "children" {
-        int4 id PK
-        int4 required_id FK
-        int4 optional_id FK
-        int4 only_id FK, UK
-        int4 maybe_only_id FK, UK
+        integer id PK
+        integer required_id FK
+        integer optional_id FK
+        integer only_id FK, UK
+        integer maybe_only_id FK, UK
         text code FK
     }
     "lines" {
-        int4 parent_id PK, FK
-        int4 number PK
-        int4 child_id FK, UK
+        integer parent_id PK, FK
+        integer number PK
+        integer child_id FK, UK
     }
     "parents" {
-        int4 id PK
+        integer id PK
         text code UK
     }
     "children" }o--o| "parents" : "code"
@@ -293,23 +293,23 @@ CREATE TABLE t (y "my schema"."one %x"[] UNIQUE, z timestamp with time zone PRIM
     assert result.stdout == """\
 erDiagram
     "my schema.one _x" {
-        int4 weird_col PK
-        int4 e FK, UK
-        int4 FK_ FK
+        integer weird_col PK
+        integer e FK, UK
+        integer FK_ FK
     }
     "class" {
-        int4 a PK, FK
-        int4 b PK
+        integer a PK, FK
+        integer b PK
         varbit uk_ UK
     }
     "end" {
-        int4 id PK
-        int4 pk_ UK
+        integer id PK
+        integer pk_ UK
     }
     "t" {
         one__x[] y UK
         timestamptz z PK
-        int4 w FK
+        integer w FK
     }
     "my schema.one _x" }o--o| "end" : "FK"
     "my schema.one _x" |o--|| "end" : "e"
@@ -526,7 +526,7 @@ def test_standard_input_is_a_history_of_one_file() -> None:
         main, ["schema", "--no-plugins", "-", "--format", "mermaid"], input="CREATE TABLE t (id int PRIMARY KEY);\n"
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout == 'erDiagram\n    "t" {\n        int4 id PK\n    }\n'
+    assert result.stdout == 'erDiagram\n    "t" {\n        integer id PK\n    }\n'
 
 
 # --- the examples' documentation ------------------------------------------------------------------
@@ -579,9 +579,9 @@ def test_a_mysql_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert result.stderr == ""
     text = result.stdout
     assert "## `customers`\n\nPeople who buy\n" in text  # the table's COMMENT
-    assert "| `id` | `int4 unsigned` | no | *computed* | PK |  |\n" in text  # AUTO_INCREMENT numbers the rows
+    assert "| `id` | `int unsigned` | no | *computed* | PK |  |\n" in text  # AUTO_INCREMENT numbers the rows
     assert "| `email` | `varchar(255)` | no |  | UNIQUE | login |\n" in text
-    assert "| `tier` | `enum('free','pro')` | no | `free` |  |  |\n" in text
+    assert "| `tier` | `enum('free', 'pro')` | no | `free` |  |  |\n" in text
     assert "- `orders_customer_fk`: (`customer_id`) → [`customers`](#customers) (`id`)\n" in text
     assert "- `orders_customer` on (`customer_id`)\n" in text
     diagram_text = run("db", "--dialect", "mysql", "--format", "mermaid").stdout

@@ -555,7 +555,7 @@ def schema(paths: tuple[str, ...], output_format: str, at: str | None, output: s
     try:
         planned = schemadoc.plan(chains, output_format, at)
         result = Linter(registry, settings).lint(chains)
-        text = schemadoc.renderer(output_format)(schemadoc.documents(chains, planned, result.catalogs))
+        text = schemadoc.renderer(output_format)(schemadoc.documents(chains, planned, result.catalogs, settings.dialects))
     except schemadoc.SchemaDocError as error:
         raise UsageProblem(str(error)) from None
     for line in schemadoc.warnings(result.findings):

@@ -72,9 +72,19 @@ def column_label(table: Table, column: str) -> str:
     return f"{table_label(table)}.{sql_name(column)}"
 
 
-def type_label(type_ref: TypeRef) -> str:
-    label = _DIALECT_TYPE_LABELS.get(_DIALECT.get(), {}).get(type_ref.name) or _TYPE_LABELS.get(type_ref.name, type_ref.name)
-    if type_ref.modifiers:
+def type_name(type_ref: TypeRef) -> str:
+    """A type's name as the current dialect writes it, without modifiers: `bigint`, `shop.mood`."""
+    name = _DIALECT_TYPE_LABELS.get(_DIALECT.get(), {}).get(type_ref.name) or _TYPE_LABELS.get(type_ref.name, type_ref.name)
+    return f"{sql_name(type_ref.schema)}.{name}" if type_ref.schema else name
+
+
+def type_label(type_ref: TypeRef, members: bool = False) -> str:
+    """A column type as the current dialect writes it: `varchar(20)`, `int unsigned`, `text[]`; with
+    `members`, a MySQL ENUM's or SET's values too (`enum('new', 'paid')`)."""
+    label = type_name(type_ref)
+    if members and type_ref.members:
+        label += "(" + ", ".join("'" + member.replace("'", "''") + "'" for member in type_ref.members) + ")"
+    elif type_ref.modifiers and type_ref.name != "interval":  # an interval's modifiers encode its fields: not SQL
         label += "(" + ", ".join(str(m) for m in type_ref.modifiers) + ")"
     if type_ref.unsigned:  # MySQL
         label += " unsigned"

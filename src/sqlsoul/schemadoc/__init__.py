@@ -13,14 +13,19 @@ columns stay in table order.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlsoul.dialects import engine_in_name
-from sqlsoul.engine import unit_matches
+from sqlsoul.dialects import POSTGRES, DialectChoice, engine_in_name
+from sqlsoul.engine import chain_inputs, unit_matches
 from sqlsoul.findings import Finding
 from sqlsoul.history import Chain, Unit
 from sqlsoul.model import Catalog
+from sqlsoul.rules.labels import written_as
+
+T = TypeVar("T")
 
 FORMATS = ("markdown", "mermaid", "json")
 
@@ -38,6 +43,7 @@ class SchemaDoc:
     units: int  # units replayed
     catalog: Catalog
     at: str | None = None  # --at: the name of the last unit replayed
+    dialect: str = POSTGRES  # how its types are written: the dialect most of its files are in
 
 
 def history_label(chain: Chain) -> str:
@@ -118,7 +124,7 @@ def plan(chains: list[Chain], output_format: str, at: str | None) -> list[Planne
     return [Planned(shown[0], (unit_name(found[0]), found[1]))]
 
 
-def documents(chains: list[Chain], planned: list[Planned], catalogs: list[Catalog]) -> list[SchemaDoc]:
+def documents(chains: list[Chain], planned: list[Planned], catalogs: list[Catalog], dialects: DialectChoice) -> list[SchemaDoc]:
     """Each history's documentation, from the catalogs the engine kept (LintResult.catalogs)."""
     return [
         SchemaDoc(
@@ -127,9 +133,21 @@ def documents(chains: list[Chain], planned: list[Planned], catalogs: list[Catalo
             entry.stop[1] if entry.stop else sum(len(history.units) for history in chain.histories),
             catalog,
             entry.stop[0] if entry.stop else None,
+            _dialect(chain, dialects),
         )
         for chain, entry, catalog in zip(chains, planned, catalogs, strict=True)
     ]
+
+
+def _dialect(chain: Chain, dialects: DialectChoice) -> str:
+    of_files = Counter(dialects.of_history([item.root_path for item in chain_inputs(chain)]).values())
+    return of_files.most_common(1)[0][0] if of_files else POSTGRES
+
+
+def rendered(doc: SchemaDoc, render: Callable[[SchemaDoc], T]) -> T:
+    """`render(doc)` with types and names written the way the history's dialect writes them."""
+    with written_as(doc.dialect):
+        return render(doc)
 
 
 # What keeps a schema from being whole: the rules the engine reports it with, and how to say so.

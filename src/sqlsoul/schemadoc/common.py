@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlsoul.model import Catalog, Column, Constraint, ConstraintKind, Index, QualifiedName, Table, TypeRef
+from sqlsoul.rules.labels import type_label
 
 DEFAULT_SCHEMA = "public"  # tables in it are named without their schema
 
@@ -28,19 +29,9 @@ def display_name(key: QualifiedName) -> str:
 
 
 def type_text(type_ref: TypeRef | None) -> str:
-    """A column type as SQL spells it: `varchar(20)`, `numeric(10,2)`, `text[]`, `shop.mood`, `enum('a','b')`."""
-    if type_ref is None:
-        return "unknown"
-    text = f"{type_ref.schema}.{type_ref.name}" if type_ref.schema else type_ref.name
-    if type_ref.members:
-        text += "(" + ",".join("'" + member.replace("'", "''") + "'" for member in type_ref.members) + ")"
-    elif type_ref.modifiers and type_ref.name != "interval":  # an interval's modifiers encode its fields: not SQL
-        text += "(" + ",".join(str(number) for number in type_ref.modifiers) + ")"
-    if type_ref.unsigned:
-        text += " unsigned"
-    if type_ref.is_array:
-        text += "[]"
-    return text
+    """A column type as the history's dialect writes it (render under `labels.written_as`):
+    `varchar(20)`, `numeric(10, 2)`, `text[]`, `shop.mood`, `enum('a', 'b')`."""
+    return "unknown" if type_ref is None else type_label(type_ref, members=True)
 
 
 def constraints(table: Table) -> list[Constraint]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlsoul import __version__
 from sqlsoul.model import Catalog, Column, Constraint, Index, QualifiedName, Table, TypeRef
-from sqlsoul.schemadoc import SchemaDoc
+from sqlsoul.schemadoc import SchemaDoc, rendered
 from sqlsoul.schemadoc.common import constraints, indexes, tables, type_text
 
 SCHEMA_FORMAT_VERSION = 1
@@ -22,7 +22,7 @@ def render(docs: list[SchemaDoc]) -> str:
     document = {
         "version": SCHEMA_FORMAT_VERSION,
         "tool": {"name": "sqlsoul", "version": __version__},
-        "histories": [history(doc) for doc in docs],
+        "histories": [rendered(doc, history) for doc in docs],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from sqlsoul.model import Column, Constraint, ConstraintKind, Index, QualifiedName, Table
-from sqlsoul.schemadoc import SchemaDoc
+from sqlsoul.schemadoc import SchemaDoc, rendered
 from sqlsoul.schemadoc.common import Reference, constraints, display_name, foreign_keys, indexes, referenced_by, tables, type_text
 
 _KIND_WORDS = {
@@ -45,7 +45,7 @@ class _Anchors:
 
 def render(docs: list[SchemaDoc]) -> str:
     anchors = _Anchors()
-    return "\n".join(_document(doc, anchors) for doc in docs)
+    return "\n".join(rendered(doc, lambda doc: _document(doc, anchors)) for doc in docs)
 
 
 def _document(doc: SchemaDoc, anchors: _Anchors) -> str:

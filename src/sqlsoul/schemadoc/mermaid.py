@@ -24,9 +24,11 @@ referencing table (left) to the referenced one (right):
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from sqlsoul.model import QualifiedName, Table, TypeRef
-from sqlsoul.schemadoc import SchemaDoc, SchemaDocError
+from sqlsoul.rules.labels import type_name
+from sqlsoul.schemadoc import SchemaDoc, SchemaDocError, rendered
 from sqlsoul.schemadoc.common import display_name, foreign_keys, is_required, is_unique, key_marks, tables
 
 _WORD_START = re.compile(r"^[A-Za-z_]")
@@ -39,7 +41,7 @@ def render(docs: list[SchemaDoc]) -> str:
     if len(docs) != 1:
         folders = ", ".join(doc.label for doc in docs)
         raise SchemaDocError(f"a diagram shows one history, and these paths hold {len(docs)}: {folders}; name one folder")
-    return diagram(docs[0])
+    return rendered(docs[0], diagram)
 
 
 def diagram(doc: SchemaDoc) -> str:
@@ -90,7 +92,8 @@ def attribute_word(text: str) -> str:
 def _type_word(type_ref: TypeRef | None) -> str:
     if type_ref is None:
         return "unknown"
-    return type_ref.name + ("[]" if type_ref.is_array else "")
+    # The diagram names a type by itself, its schema left out: an attribute's type is one short word.
+    return type_name(replace(type_ref, schema=None)) + ("[]" if type_ref.is_array else "")
 
 
 def _label(text: str) -> str:
