@@ -739,3 +739,20 @@ def test_a_line_break_in_an_identifier_stays_escaped_in_the_heading(project: Pat
     heading = result.stdout.splitlines()[0]
     assert heading.startswith("t.sql:1:40: warning SS102 unchecked-status-column: t.\"x\\n::error file=a.sql::y_status\" ")
     assert not any(line.startswith("::") for line in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize("args", [("explain", "SS101"), ("rules",), ("lint", "examples/bad")])
+def test_a_reader_that_went_away_stops_the_command_quietly(args: tuple[str, ...]) -> None:
+    # `sqlsoul rules | head -1`: once the reader has closed the pipe, writing fails; the command stops
+    # with the shell's broken-pipe status and no error message, not an "internal error".
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        process = subprocess.run(
+            [sys.executable, "-m", "sqlsoul", *args], stdout=write_end, stderr=subprocess.PIPE, cwd=REPO,
+            text=True, timeout=60, stdin=subprocess.DEVNULL,
+        )
+    finally:
+        os.close(write_end)
+    assert process.returncode == 141
+    assert "error" not in process.stderr

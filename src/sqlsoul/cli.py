@@ -53,6 +53,17 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+# What a shell reports for a process that a closed pipe stopped: 128 + SIGPIPE.
+BROKEN_PIPE_EXIT = 141
+
+
+def _reader_gone() -> None:
+    """The reader of the output went away (`sqlsoul rules | head`): stop quietly, as shell tools do.
+    Standard output now goes nowhere, so that flushing what is left cannot fail again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(BROKEN_PIPE_EXIT)
+
+
 def _guarded(command: F) -> F:
     """Turn known problems into one-line errors with exit 2, and unknown ones too unless --debug."""
 
@@ -63,6 +74,8 @@ def _guarded(command: F) -> F:
             return command(*args, **kwargs)
         except (UsageProblem, ConfigError, PluginError, DiscoveryError) as error:
             _fail(str(error))
+        except BrokenPipeError:
+            _reader_gone()
         except Exception as error:  # the promise is one clear line, never a traceback
             if debug:
                 raise
@@ -577,6 +590,9 @@ def run() -> None:
     if isinstance(code, str):
         click.echo(code, err=True)
         code = 1
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = BROKEN_PIPE_EXIT
     sys.stderr.flush()
     os._exit(code if isinstance(code, int) else 0)
