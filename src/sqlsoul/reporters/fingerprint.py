@@ -9,6 +9,7 @@ import json
 from dataclasses import replace
 
 from sqlsoul.engine import LintResult
+from sqlsoul.findings import Finding
 from sqlsoul.reporters import ReportContext
 from sqlsoul.reporters.text import flagged_line
 
@@ -36,13 +37,17 @@ def finding_fingerprints(result: LintResult) -> list[str]:
 
 
 
+def run_fingerprints(result: LintResult, context: ReportContext) -> list[tuple[Finding, str]]:
+    """Every finding of the run with its fingerprint, the baselined ones included: counted over the
+    whole run, so that hiding a baselined finding never shifts the ordinal of an identical one."""
+    findings = result.findings if context.baseline is None else context.baseline.findings
+    return list(zip(findings, finding_fingerprints(replace(result, findings=findings)), strict=True))
+
+
 def reported_fingerprints(result: LintResult, context: ReportContext) -> list[str]:
-    """The fingerprint of each finding the result reports. With a baseline they are counted over the
-    whole run, the baselined findings included, so that hiding one never shifts the ordinal of an
-    identical finding that is reported: each keeps the fingerprint it has without the baseline."""
-    baseline = context.baseline
-    if baseline is None:
+    """The fingerprint of each finding the result reports: each keeps the fingerprint it has without
+    a baseline."""
+    if context.baseline is None:
         return finding_fingerprints(result)
-    everything = zip(baseline.findings, finding_fingerprints(replace(result, findings=baseline.findings)), strict=True)
-    by_finding = {id(finding): fingerprint for finding, fingerprint in everything}
+    by_finding = {id(finding): fingerprint for finding, fingerprint in run_fingerprints(result, context)}
     return [by_finding[id(finding)] for finding in result.findings]

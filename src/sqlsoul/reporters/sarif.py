@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from functools import cache
 from typing import Any
 from urllib.parse import quote
@@ -18,7 +17,7 @@ from urllib.parse import quote
 from sqlsoul.engine import LintResult
 from sqlsoul.findings import Finding, Severity
 from sqlsoul.reporters import ReportContext
-from sqlsoul.reporters.fingerprint import finding_fingerprints
+from sqlsoul.reporters.fingerprint import run_fingerprints
 from sqlsoul.rules.base import RuleMeta
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -223,10 +222,9 @@ def _shown(result: LintResult, context: ReportContext) -> list[tuple[Finding, st
     are kept, marked "unchanged", and the others "new".
     """
     baseline = context.baseline
+    everything = run_fingerprints(result, context)
     if baseline is None:
-        fingerprinted = zip(result.findings, finding_fingerprints(result), strict=True)
-        return [(finding, fingerprint, None) for finding, fingerprint in fingerprinted]
-    everything = zip(baseline.findings, finding_fingerprints(replace(result, findings=baseline.findings)), strict=True)
+        return [(finding, fingerprint, None) for finding, fingerprint in everything]
     hidden = {id(finding) for finding in baseline.baselined}
     if not context.include_baselined:
         return [(finding, fingerprint, None) for finding, fingerprint in everything if id(finding) not in hidden]
