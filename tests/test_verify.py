@@ -247,15 +247,21 @@ def test_sigterm_stops_and_deletes_the_throwaway_server(tmp_path: Path) -> None:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
-    while not _server_ready(work) and time.monotonic() < deadline:
+    # Wait until a backend runs the sleeping statement (its process title ends in "SELECT"), however
+    # slowly a loaded machine starts the server: a signal during set-up would test something else.
+    while not (_server_ready(work) and _running_select()) and time.monotonic() < deadline:
         time.sleep(0.05)
-    time.sleep(0.5)  # the server is up (not initdb's single-user one); let verify reach the sleeping statement
     data = next(work.glob("sqlsoul-verify-*/data"))
     process.send_signal(signal.SIGTERM)
     assert process.wait(30) == 128 + signal.SIGTERM
     assert list(work.iterdir()) == []
     running = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert str(data) not in running
+
+
+def _running_select() -> bool:
+    titles = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout.splitlines()
+    return any(title.startswith("postgres: ") and title.rstrip().endswith("SELECT") for title in titles)
 
 
 def _server_ready(work: Path) -> bool:
