@@ -127,8 +127,12 @@ def test_delimiter_lines_change_the_terminator_and_are_no_statements() -> None:
         ("SelectStmt", (7, 1), (7, 9)),
         ("CallStmt", (9, 1), (9, 9)),
     ]
-    # The procedure is reported from CREATE to the end of PROCEDURE ("CREATE PROCEDURE" is 16 characters).
-    assert unsupported(text) == [((3, 1), (3, 17), "CREATE PROCEDURE is not modelled; its statements are not checked")]
+    # The file calls the procedure, so its body is read where the CALL runs (test_mysql_procedures.py):
+    # no note. Not called, it is reported from CREATE to the end of PROCEDURE (16 characters).
+    assert unsupported(text) == []
+    assert unsupported(text.replace("CALL p();", "CALL q();")) == [
+        ((3, 1), (3, 17), "CREATE PROCEDURE is not modelled; its statements are not checked")
+    ]
     assert failures(text) == []
 
 

@@ -235,7 +235,7 @@ class UnitContext:
 
     `after_down` is None when the layout keeps no down for the unit; the catalogs are snapshots
     that share unchanged tables, so comparing them is cheap where nothing changed. In `up` and
-    `down` the statements a DO block runs follow it (their `Statement.inside` is "do").
+    `down` the statements a DO block (or a MySQL CALL) runs follow it (their `Statement.inside` is "do").
     """
 
     rule: Rule
@@ -500,11 +500,16 @@ class _ChainRun:
         return False
 
     def _run_order(self, statements: list[tuple[int, Statement]]) -> list[tuple[int, Statement]]:
-        """The statements in the order they run: after a DO block, the statements of its body."""
+        """The statements in the order they run: after a DO block, the statements of its body; after
+        a MySQL CALL, those of the procedure's body (see sqlsoul.dialects.front)."""
         ordered = []
         for index, statement in statements:
             ordered.append((index, statement))
-            if statement.kind == "DoStmt":
+            if statement.kind == "CallStmt":
+                parsed = self.files[index].parsed
+                if parsed is not None and parsed.called:
+                    ordered.extend((index, inner) for inner in parsed.called.get(statement.index, ()))
+            elif statement.kind == "DoStmt":
                 source = self.files[index].source
                 assert source is not None
                 if source.dialect == POSTGRES:  # a DO block's body is PL/pgSQL

@@ -29,6 +29,7 @@ _SEMICOLON = "ASCII_59"
 _WHITESPACE = b" \t\r\n\f\v"
 # Where a statement of a body comes from (see sqlsoul.plpgsql): a DO block runs with the migration,
 # a function's body only when the function is called.
+# The statements of a MySQL procedure that the file CALLs run with the migration too, as INSIDE_DO.
 INSIDE_DO = "do"
 INSIDE_FUNCTION = "function"
 
@@ -67,6 +68,9 @@ class ParsedFile:
     failures: list[ParseFailure] = field(default_factory=list)
     # Valid statements of another dialect that its front end does not model (reported as notes).
     unsupported: list[ParseFailure] = field(default_factory=list)
+    # MySQL: the statements each CALL runs (by the CALL's index), read from the body of the procedure
+    # the file created before it; they carry the CALL's index and are not among `statements`.
+    called: dict[int, list[Statement]] = field(default_factory=dict)
 
 
 def _error_index_or_none(error: pg.ParseError) -> int | None:

@@ -17,6 +17,11 @@ the semicolon on its last line:
 A comment inside the body is part of the body's string literal, not a comment of the file, so a
 directive written there is not read.
 
+The statements of a MySQL procedure count as each CALL of it that runs them (see
+sqlsoul.dialects.front): a directive above the CALL speaks for all of them, and one above (or on
+the last line of) a statement inside the procedure's body speaks for that statement wherever it
+is called; on an inner line of it, for the line of code below, as above.
+
 A statement that the front end reads but does not model (an `unsupported-statement` note: a MySQL
 stored procedure, an OPTIMIZE TABLE) has no statement of its own; a directive above it, or after
 it on its first line, speaks for the findings on that first line:
@@ -53,6 +58,8 @@ class _Directive:
     statement: int | None = None
     line: int | None = None  # limits an inner-line directive to findings on that line
     unmodelled: bool = False  # speaks for a statement the front end does not model (first line: `line`)
+    calls: frozenset[int] = frozenset()  # speaks for a statement of a procedure's body, run by these CALLs
+    lines: tuple[int, int] = (0, 0)  # ... whose findings start on these lines
     used: set[str] = field(default_factory=set)
 
     def covers(self, finding: Finding) -> bool:
@@ -60,6 +67,8 @@ class _Directive:
             return False
         if self.file_wide:
             return True
+        if self.calls:
+            return finding.statement in self.calls and self.lines[0] <= finding.line <= self.lines[1]
         if self.unmodelled:  # its findings (notes) belong to no statement
             return finding.statement is None and finding.line == self.line
         if self.statement is None:  # speaks for no statement (none follows it, or the next one did not parse)
@@ -95,7 +104,7 @@ def apply_suppressions(
                 scope = "in this file" if directive.file_wide else "in this statement"
                 if directive.line is not None:
                     scope = f"on line {directive.line}"
-                if not directive.file_wide and directive.statement is None and not directive.unmodelled:
+                if not directive.file_wide and directive.statement is None and not directive.unmodelled and not directive.calls:
                     scope = "in any statement (no statement that parses follows it)"
                 problems.append(
                     (UNUSED_SUPPRESSION, directive.comment.span, f"suppression of {written} matches no finding {scope}; remove it")
@@ -152,7 +161,35 @@ def _attach(directive: _Directive, parsed: ParsedFile, starts: list[int]) -> Non
     ):
         directive.statement = following
         return
+    if parsed.called and _attach_to_body(directive, parsed):
+        return
     _attach_to_unmodelled(directive, parsed)
+
+
+def _attach_to_body(directive: _Directive, parsed: ParsedFile) -> bool:
+    """Let a directive speak for the statement of a called procedure's body it is above, in, or
+    after on its last line (for every CALL that runs it)."""
+    source, comment = parsed.source, directive.comment
+    inner = sorted((s for statements in parsed.called.values() for s in statements), key=lambda s: s.span.start)
+    for statement in inner:
+        last_line = source.line_of(max(statement.span.start, statement.span.end - 1))
+        inside = statement.span.start <= comment.span.start < statement.span.end
+        above = comment.span.start < statement.span.start and comment.own_line and (
+            _first_code(source, comment.span.end, statement.span.start) is None
+        )
+        after = comment.span.start >= statement.span.end and comment.line == last_line
+        if not (inside or above or after):
+            continue
+        directive.calls = frozenset(s.index for s in inner if s.span == statement.span)
+        directive.lines = (source.line_of(statement.span.start), last_line)
+        if inside and comment.own_line:
+            code = _first_code(source, comment.span.end, statement.span.end)
+            line = source.line_of(code) if code is not None else comment.line
+            directive.lines = (line, line)
+        elif inside and comment.line != last_line:
+            directive.lines = (comment.line, comment.line)
+        return True
+    return False
 
 
 def _attach_to_unmodelled(directive: _Directive, parsed: ParsedFile) -> None:

@@ -12,7 +12,19 @@ tokenized and parsed by sqlglot (grammar.py) and translated (translate.py). Noth
   A Command is not a syntax error as such: sqlglot gives up on valid forms it does not model
   (`CREATE USER`, `ALTER TABLE ... PARTITION BY`), so only those two signs count as one;
 - stored programs (CREATE PROCEDURE, FUNCTION, TRIGGER, EVENT) are unsupported: their bodies are
-  not checked.
+  not checked, except a MySQL/MariaDB procedure that the file CALLs after creating it (below).
+
+A CALL of a procedure the same file created before it runs the procedure's body there: the DDL and
+DML statements of the body (CREATE, ALTER, DROP, RENAME, TRUNCATE, INSERT, UPDATE, DELETE, REPLACE)
+are read like top-level statements, at their own place in the file, and become the statements that
+CALL runs (`ParsedFile.called`, with the CALL's index; the engine lints and replays them after the
+CALL, as the statements of a PostgreSQL DO block). The procedural parts are not statements to
+check: IF/ELSEIF/ELSE/CASE/WHEN conditions, loops, labels, BEGIN/END, DECLARE, SET, LEAVE/ITERATE,
+SELECT (INTO), CALL, transaction control, and PREPARE/EXECUTE (dynamic SQL, unknown). Conditions are
+not evaluated: every statement of the body counts as run once (the guarded `IF NOT EXISTS (...)
+THEN ALTER TABLE ... ADD ...` of a migration is exactly what runs on a schema that lacks the
+column), except the statement of a DECLARE ... HANDLER, which runs only on an error. A called
+procedure has no note of its own; one that is never called keeps its note.
 
 A few forms sqlglot cannot read are rewritten at the token level before parsing (the tokens keep
 their positions, so every location stays exact): MySQL's `ALTER TABLE` is parsed one action at a
@@ -39,6 +51,8 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from copy import deepcopy
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlglot import exp
@@ -51,7 +65,7 @@ from sqlsoul.dialects.grammar import dialect as sqlglot_dialect
 from sqlsoul.dialects.split import Piece, split_statements
 from sqlsoul.dialects.translate import Node, NotModelled, Placed, Translated, Translator, Unmodelled
 from sqlsoul.findings import Span
-from sqlsoul.parsing import ParseFailure, ParsedFile, Statement
+from sqlsoul.parsing import INSIDE_DO, ParseFailure, ParsedFile, Statement
 from sqlsoul.source import SourceFile
 
 _MYSQL_FAMILY = frozenset({MYSQL, MARIADB})
@@ -114,11 +128,39 @@ class _Failure(Placed):
     """A statement that is not valid SQL: reported as a parse failure."""
 
 
+# The statements of a procedure's body that are read (DDL and DML); the rest is procedural.
+_BODY_STATEMENT_WORDS = frozenset({
+    "CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE", "INSERT", "UPDATE", "DELETE", "REPLACE",
+})
+# Words that open a compound statement's part and are followed by its statements.
+_BODY_OPENERS = frozenset({"BEGIN", "ELSE", "LOOP", "REPEAT"})
+# Words followed by a condition up to THEN or DO, then the part's statements.
+_BODY_CONDITIONS = frozenset({"IF", "ELSEIF", "CASE", "WHEN", "WHILE"})
+# Procedure characteristics between the parameter list and the body.
+_CHARACTERISTICS = frozenset({
+    "COMMENT", "LANGUAGE", "SQL", "NOT", "DETERMINISTIC", "CONTAINS", "NO", "READS", "MODIFIES", "DATA",
+    "SECURITY", "DEFINER", "INVOKER",
+})
+
+
+@dataclass(slots=True)
+class _Procedure:
+    """A procedure the file creates: its tokens, where its body starts, its note while not called."""
+
+    tokens: list[Token]
+    body: int  # index of the body's first token
+    end: int  # character index where the piece ends
+    note: ParseFailure
+    statements: list[Statement] | None = None  # the body's statements, read at the first CALL
+    calls: int = 0
+
+
 def parse_foreign(source: SourceFile, dialect: str) -> ParsedFile:
     """The statements of a MySQL, MariaDB or SQLite file, shaped like libpg_query's (see translate.py)."""
     parsed = ParsedFile(source)
+    reader = _Reader(parsed, dialect)
     with _quiet_sqlglot():
-        _Reader(parsed, dialect).read()
+        reader.read()
     nul = source.data.find(b"\x00")
     if nul >= 0:
         parsed.failures.append(ParseFailure(Span(nul, nul + 1), "NUL character (U+0000) in the file; is it UTF-16?"))
@@ -127,6 +169,11 @@ def parse_foreign(source: SourceFile, dialect: str) -> ParsedFile:
     parsed.unsupported.sort(key=lambda note: note.span.start)
     for index, statement in enumerate(parsed.statements):
         statement.index = index
+    by_start = {statement.span.start: statement.index for statement in parsed.statements}
+    for start, inner in reader.calls:
+        if start in by_start:
+            index = by_start[start]
+            parsed.called[index] = [replace(statement, index=index) for statement in inner]
     return parsed
 
 
@@ -154,6 +201,9 @@ class _Reader:
         self.parser: Any = glot.parser()  # grammar._Noting: notes where it gave up or failed
         self.translator = Translator(dialect, self.text, self.source.byte_offset)
         self.statement_words = _MYSQL_STATEMENT_WORDS if self.mysql else _SQLITE_STATEMENT_WORDS
+        self.sink = parsed.statements  # where read statements go (a procedure's body: its own list)
+        self.procedures: dict[str, _Procedure] = {}  # by lower-case name, the latest CREATE of each
+        self.calls: list[tuple[int, list[Statement]]] = []  # (byte offset of a CALL, the statements it runs)
 
     def read(self) -> None:
         split = split_statements(self.text, self.dialect)
@@ -213,7 +263,9 @@ class _Reader:
         self.translator.notes.clear()
         span = Span(self.source.byte_offset(start), self.source.byte_offset(end))
         for kind, node in translated:
-            self.parsed.statements.append(Statement(0, span, kind, node, base=0))
+            self.sink.append(Statement(0, span, kind, node, base=0))
+            if kind == "CallStmt" and self.procedures:
+                self._called(span.start, node)
 
     def _expanded(self, tokens: list[Token], end: int) -> list[Token]:
         """The statement's tokens, read again behind a first word that makes sqlglot's tokenizer keep
@@ -360,7 +412,89 @@ class _Reader:
             return False
         message = f"{words} is not modelled; its statements are not checked"
         self._add(self.parsed.unsupported, piece.start, tokens[index].end + 1, message)
+        if words == "CREATE PROCEDURE" and self.mysql and self.sink is self.parsed.statements:
+            self._procedure(piece, self.parsed.unsupported[-1])
         return True
+
+    # --- procedures a CALL runs (MySQL, MariaDB) -----------------------------------------------
+
+    def _procedure(self, piece: Piece, note: ParseFailure) -> None:
+        """Remember a created procedure by name, with where its body starts (see the module's docstring)."""
+        try:
+            tokens = self._tokenize(piece.start, piece.end)
+        except _Failure:
+            return  # the body cannot be read: the note stays
+        at = next((i for i, token in enumerate(tokens) if _word(token) == "PROCEDURE"), None)
+        if at is None:
+            return
+        at += 1
+        if [_word(token) for token in tokens[at : at + 3]] == ["IF", "NOT", "EXISTS"]:
+            at += 3
+        name_end = _name_end(tokens, at)
+        if name_end >= len(tokens) or tokens[name_end].token_type != TokenType.L_PAREN:
+            return
+        name = tokens[name_end - 1].text.lower()
+        depth, body = 0, name_end
+        while body < len(tokens):  # the parameter list
+            depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(tokens[body].token_type, 0)
+            body += 1
+            if depth == 0:
+                break
+        while body < len(tokens) and (_word(tokens[body]) in _CHARACTERISTICS or tokens[body].token_type in _LITERALS):
+            body += 1  # COMMENT 'text', SQL SECURITY INVOKER, MODIFIES SQL DATA ...
+        if body < len(tokens):
+            self.procedures[name] = _Procedure(tokens, body, piece.end, note)
+
+    def _called(self, start: int, call: Node) -> None:
+        """The statements a CALL runs, when it calls a procedure that the file created before it."""
+        names = call["funccall"]["funcname"]
+        procedure = self.procedures.get(names[-1]["String"]["sval"].lower())
+        if procedure is None:
+            return
+        if procedure.statements is None:
+            self.parsed.unsupported[:] = [note for note in self.parsed.unsupported if note is not procedure.note]
+            self.sink, outer = [], self.sink
+            try:
+                self._body(procedure)
+                procedure.statements = [replace(statement, inside=INSIDE_DO) for statement in self.sink]
+            finally:
+                self.sink = outer
+        statements = procedure.statements
+        if procedure.calls:  # each CALL replays its own copy
+            statements = [replace(statement, node=deepcopy(statement.node)) for statement in statements]
+        procedure.calls += 1
+        self.calls.append((start, statements))
+
+    def _body(self, procedure: _Procedure) -> None:
+        """Read the DDL and DML statements of a procedure's body, skipping its procedural parts."""
+        tokens, at = procedure.tokens, procedure.body
+        while at < len(tokens):
+            token = tokens[at]
+            word = _word(token)
+            if token.token_type == TokenType.SEMICOLON:
+                at += 1
+            elif at + 1 < len(tokens) and tokens[at + 1].token_type == TokenType.COLON and word not in _BODY_OPENERS:
+                at += 2  # a label
+            elif word in _BODY_OPENERS:
+                at += 3 if word == "BEGIN" and [_word(t) for t in tokens[at + 1 : at + 3]] == ["NOT", "ATOMIC"] else 1
+            elif word in _BODY_CONDITIONS:
+                at = _top_level_any(tokens, at + 1, {"THEN", "DO"}) + 1
+            elif word == "DECLARE" and any(_word(t) == "HANDLER" for t in tokens[at + 1 : at + 3]):
+                at = _after_handler(tokens, at)
+            elif word in _BODY_STATEMENT_WORDS:
+                end = _top_level_any(tokens, at, set(), semicolon=True)
+                stop = tokens[end].start if end < len(tokens) else procedure.end
+                stop = token.start + len(self.text[token.start : stop].rstrip())
+                try:
+                    run = self._tokenize(token.start, stop)
+                except _Failure as failure:
+                    self._add(self.parsed.failures, failure.start, failure.end, failure.message)
+                else:
+                    if run:
+                        self._statement(run, stop)
+                at = end + 1
+            else:  # END ..., UNTIL ... END REPEAT, DECLARE, SET, SELECT ... INTO, LEAVE, PREPARE, EXECUTE, CALL ...
+                at = _top_level_any(tokens, at, set(), semicolon=True) + 1
 
     # --- ALTER TABLE ---------------------------------------------------------------------------
 
@@ -781,6 +915,51 @@ def _top_level_word(tokens: list[Token], *words: str) -> int | None:
         elif depth == 0 and " ".join(_word(found) for found in tokens[index : index + len(words)]).split()[: len(words)] == list(words):
             return index
     return None
+
+
+def _top_level_any(tokens: list[Token], start: int, words: set[str], semicolon: bool = False) -> int:
+    """Index of the first token from `start` on, outside parentheses, that is one of `words` (or a
+    semicolon); len(tokens) when there is none."""
+    depth = 0
+    for index in range(start, len(tokens)):
+        token = tokens[index]
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+        elif depth <= 0 and ((semicolon and token.token_type == TokenType.SEMICOLON) or _word(token) in words):
+            return index
+    return len(tokens)
+
+
+def _after_handler(tokens: list[Token], at: int) -> int:
+    """Index after a `DECLARE ... HANDLER FOR conditions statement` (its statement runs on an error
+    only, so it is not read): after its BEGIN ... END, or its semicolon."""
+    at = _top_level_any(tokens, at, {"FOR"}) + 1
+    while at < len(tokens):  # SQLEXCEPTION, SQLWARNING, NOT FOUND, SQLSTATE [VALUE] 'x', 1062, a name
+        word = _word(tokens[at])
+        at += 2 if word == "NOT" else 1
+        if word == "SQLSTATE":
+            at += 1 + (at < len(tokens) and _word(tokens[at]) == "VALUE")
+        if at < len(tokens) and tokens[at].token_type == TokenType.COMMA:
+            at += 1
+        else:
+            break
+    if at + 1 < len(tokens) and tokens[at + 1].token_type == TokenType.COLON:
+        at += 2  # a labelled block
+    if at < len(tokens) and _word(tokens[at]) == "BEGIN":
+        depth = 0
+        while at < len(tokens):
+            word = _word(tokens[at])
+            if word in ("BEGIN", "CASE"):
+                depth += 1
+            elif word == "END" and not (at + 1 < len(tokens) and _word(tokens[at + 1]) in ("IF", "WHILE", "LOOP", "REPEAT")):
+                depth -= 1
+                if depth == 0:
+                    return at + 1
+            at += 1
+        return at
+    return _top_level_any(tokens, at, set(), semicolon=True) + 1
 
 
 def _word_end(text: str, start: int) -> int:
