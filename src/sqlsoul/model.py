@@ -129,6 +129,8 @@ class Table:
     origin: Origin | None = None
     owner: int = field(default=0, compare=False, repr=False)  # the catalog generation that may change it
     temporary: bool = False  # CREATE TEMP TABLE: gone when the migration's session ends
+    # True while the constraints and indexes are the very objects of the table this one was cloned from.
+    keys_shared: bool = field(default=False, compare=False, repr=False)
 
     @property
     def qualified(self) -> QualifiedName:
@@ -137,21 +139,31 @@ class Table:
     def clone(self, owner: int) -> Table:
         """A copy whose columns, constraints and indexes can change without touching this table.
 
-        Columns are shared until one changes (see `writable_column`): most changes touch one
-        column of a wide table; constraints and indexes are few and copied right away."""
+        Columns are shared until one changes (see `writable_column`); constraints and indexes are
+        shared until one of them changes (see `writable_keys`): most changes add or drop one, which
+        only the lists, copied right away, see."""
         return Table(
             self.schema,
             self.name,
             dict(self.columns),
-            [_copy(constraint) for constraint in self.constraints],
-            [_copy(index) for index in self.indexes],
+            list(self.constraints),
+            list(self.indexes),
             self.columns_known,
             self.partition_of,
             self.comment,
             self.origin,
             owner,
             self.temporary,
+            keys_shared=bool(self.constraints or self.indexes),
         )
+
+    def writable_keys(self) -> None:
+        """Copy the constraints and indexes if another table (a snapshot's) shares them. Every change
+        to a constraint or an index itself (not to the lists) comes after this call."""
+        if self.keys_shared:
+            self.constraints = [_copy(constraint) for constraint in self.constraints]
+            self.indexes = [_copy(index) for index in self.indexes]
+            self.keys_shared = False
 
     def writable_column(self, name: str) -> Column:
         """The column, copied first if another table (a snapshot's) shares it. Every change goes here."""

@@ -611,6 +611,7 @@ class Replayer:
         elif subtype in ("AT_AddConstraint", "AT_AddIndexConstraint") and "Constraint" in definition:
             self._add_table_constraint(table, definition["Constraint"], site)
         elif subtype == "AT_ValidateConstraint":
+            table.writable_keys()
             for constraint in table.constraints:
                 if constraint.name == name:
                     constraint.validated = True
@@ -666,6 +667,7 @@ class Replayer:
                 and any(item.name == old_name for item in (*table.indexes, *table.constraints))
             ]
             for table in self._writable(concerned):
+                table.writable_keys()
                 for index in table.indexes:
                     if index.name == relation["relname"]:
                         index.name = new_name
@@ -685,6 +687,7 @@ class Replayer:
                     if old_name in renamed.columns or not renamed.columns_known:
                         _rename_column(renamed, old_name, new_name)
         elif rename_type == "OBJECT_TABCONSTRAINT":
+            table.writable_keys()
             for constraint in table.constraints:
                 if constraint.name == node.get("subname"):
                     constraint.name = new_name
@@ -699,6 +702,7 @@ class Replayer:
             if other.partition_of == old or any(constraint.references == old for constraint in other.constraints)
         ]
         for other in self._writable(concerned):
+            other.writable_keys()
             for constraint in other.constraints:
                 if constraint.references == old:
                     constraint.references = key
@@ -974,6 +978,7 @@ def _drop_mysql_index(table: Table, name: str) -> None:
 
 
 def _rename_mysql_index(table: Table, old: str, new: str) -> None:
+    table.writable_keys()
     for index in table.indexes:
         if index.name == old:
             index.name = new
@@ -1094,6 +1099,7 @@ def _rename_column(table: Table, old: str, new: str) -> None:
     table.columns = {(new if key == old else key): column for key, column in table.columns.items()}
     if new in table.columns:  # else a column of a table whose columns are not known: its keys still follow
         table.writable_column(new).name = new
+    table.writable_keys()
     for constraint in table.constraints:
         constraint.columns = tuple(new if c == old else c for c in constraint.columns)
     for index in table.indexes:
