@@ -206,6 +206,8 @@ class Catalog:
     has_partitions: bool = False  # set once any table became a partition; never reset
     pragmas: dict[str, str] = field(default_factory=dict)  # SQLite PRAGMA settings the history made, last value wins
     generation: int = field(default_factory=lambda: next(_GENERATIONS), compare=False, repr=False)
+    # See `ever_referenced`; None until first asked for.
+    referenced: set[QualifiedName] | None = field(default=None, compare=False, repr=False)
 
     def add(self, table: Table) -> Table:
         table.owner = self.generation
@@ -224,8 +226,17 @@ class Catalog:
         self.generation = next(_GENERATIONS)
         return Catalog(
             dict(self.tables), dict(self.enums), dict(self.domains), set(self.schemas), self.search_path,
-            self.has_partitions, dict(self.pragmas),
+            self.has_partitions, dict(self.pragmas), referenced=self.ever_referenced(),
         )
+
+    def ever_referenced(self) -> set[QualifiedName]:
+        """Every table a foreign key has referenced in this catalog, or in one it shares tables with
+        through snapshots (they share the set): a superset that only grows, which spares a drop
+        the scan for foreign keys to a table none ever referenced. Replay adds to it whenever it
+        sets a constraint's `references`."""
+        if self.referenced is None:
+            self.referenced = {c.references for table in self.tables.values() for c in table.constraints if c.references}
+        return self.referenced
 
     @property
     def creation_schema(self) -> str:

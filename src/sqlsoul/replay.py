@@ -391,6 +391,7 @@ class Replayer:
         added.validated = not constraint.get("skip_validation", False)
         if kind is ConstraintKind.FOREIGN_KEY and constraint.get("pktable"):
             added.references = self._referenced(constraint["pktable"], site)
+            self.catalog.ever_referenced().add(added.references)
             added.referenced_columns = names(constraint.get("pk_attrs"))
         if kind is ConstraintKind.PRIMARY_KEY:
             for column_name in columns:
@@ -697,6 +698,8 @@ class Replayer:
         del self.catalog.tables[old]
         table.schema, table.name = key
         self.catalog.tables[key] = table
+        if old in self.catalog.ever_referenced():  # the foreign keys to it follow it below
+            self.catalog.ever_referenced().add(key)
         concerned = [
             other for other in self.catalog.tables.values()
             if other.partition_of == old or any(constraint.references == old for constraint in other.constraints)
@@ -800,6 +803,8 @@ class Replayer:
 
     def _drop_references(self, target: QualifiedName, affected: Callable[[Constraint], bool]) -> None:
         """Drop the foreign keys that point at `target` and that `affected` selects (CASCADE)."""
+        if target not in self.catalog.ever_referenced():
+            return
         # One flat pass to find the few tables concerned; only their lists are rebuilt.
         concerned = {id(other): other for other in self.catalog.tables.values() for c in other.constraints
                      if c.references == target and c.kind is ConstraintKind.FOREIGN_KEY and affected(c)}
