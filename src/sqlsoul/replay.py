@@ -454,12 +454,20 @@ class Replayer:
 
     def _names_in_use(self, schema: str, relation: bool, constraint: bool) -> set[str]:
         tables = [other for other in self.catalog.tables.values() if other.schema == schema]
-        taken = {item.name for other in tables for item in other.constraints
-                 if item.name and (constraint or (relation and item.kind in _INDEX_BACKED))}
+        # The None of unnamed constraints and indexes is gathered too and dropped once at the end:
+        # a test per item costs more (this runs for most statements that name something themselves).
+        found: set[str | None]
+        if constraint:
+            found = {item.name for other in tables for item in other.constraints}
+        elif relation:
+            found = {item.name for other in tables for item in other.constraints if item.kind in _INDEX_BACKED}
+        else:
+            found = set()
         if relation:
-            taken.update(other.name for other in tables)
-            taken.update(index.name for other in tables for index in other.indexes if index.name)
-        return taken
+            found |= {other.name for other in tables}
+            found |= {index.name for other in tables for index in other.indexes}
+        found.discard(None)
+        return found  # type: ignore[return-value]  # None is gone
 
     # --- statements ----------------------------------------------------------------------------
 
