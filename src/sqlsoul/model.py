@@ -129,6 +129,8 @@ class Table:
     origin: Origin | None = None
     owner: int = field(default=0, compare=False, repr=False)  # the catalog generation that may change it
     temporary: bool = False  # CREATE TEMP TABLE: gone when the migration's session ends
+    # True while the constraints and indexes are the very objects of the table this one was cloned from.
+    keys_shared: bool = field(default=False, compare=False, repr=False)
 
     @property
     def qualified(self) -> QualifiedName:
@@ -137,21 +139,31 @@ class Table:
     def clone(self, owner: int) -> Table:
         """A copy whose columns, constraints and indexes can change without touching this table.
 
-        Columns are shared until one changes (see `writable_column`): most changes touch one
-        column of a wide table; constraints and indexes are few and copied right away."""
+        Columns are shared until one changes (see `writable_column`); constraints and indexes are
+        shared until one of them changes (see `writable_keys`): most changes add or drop one, which
+        only the lists, copied right away, see."""
         return Table(
             self.schema,
             self.name,
             dict(self.columns),
-            [_copy(constraint) for constraint in self.constraints],
-            [_copy(index) for index in self.indexes],
+            list(self.constraints),
+            list(self.indexes),
             self.columns_known,
             self.partition_of,
             self.comment,
             self.origin,
             owner,
             self.temporary,
+            keys_shared=bool(self.constraints or self.indexes),
         )
+
+    def writable_keys(self) -> None:
+        """Copy the constraints and indexes if another table (a snapshot's) shares them. Every change
+        to a constraint or an index itself (not to the lists) comes after this call."""
+        if self.keys_shared:
+            self.constraints = [_copy(constraint) for constraint in self.constraints]
+            self.indexes = [_copy(index) for index in self.indexes]
+            self.keys_shared = False
 
     def writable_column(self, name: str) -> Column:
         """The column, copied first if another table (a snapshot's) shares it. Every change goes here."""
@@ -194,6 +206,8 @@ class Catalog:
     has_partitions: bool = False  # set once any table became a partition; never reset
     pragmas: dict[str, str] = field(default_factory=dict)  # SQLite PRAGMA settings the history made, last value wins
     generation: int = field(default_factory=lambda: next(_GENERATIONS), compare=False, repr=False)
+    # See `ever_referenced`; None until first asked for.
+    referenced: set[QualifiedName] | None = field(default=None, compare=False, repr=False)
 
     def add(self, table: Table) -> Table:
         table.owner = self.generation
@@ -212,8 +226,17 @@ class Catalog:
         self.generation = next(_GENERATIONS)
         return Catalog(
             dict(self.tables), dict(self.enums), dict(self.domains), set(self.schemas), self.search_path,
-            self.has_partitions, dict(self.pragmas),
+            self.has_partitions, dict(self.pragmas), referenced=self.ever_referenced(),
         )
+
+    def ever_referenced(self) -> set[QualifiedName]:
+        """Every table a foreign key has referenced in this catalog, or in one it shares tables with
+        through snapshots (they share the set): a superset that only grows, which spares a drop
+        the scan for foreign keys to a table none ever referenced. Replay adds to it whenever it
+        sets a constraint's `references`."""
+        if self.referenced is None:
+            self.referenced = {c.references for table in self.tables.values() for c in table.constraints if c.references}
+        return self.referenced
 
     @property
     def creation_schema(self) -> str:

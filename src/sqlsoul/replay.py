@@ -391,6 +391,7 @@ class Replayer:
         added.validated = not constraint.get("skip_validation", False)
         if kind is ConstraintKind.FOREIGN_KEY and constraint.get("pktable"):
             added.references = self._referenced(constraint["pktable"], site)
+            self.catalog.ever_referenced().add(added.references)
             added.referenced_columns = names(constraint.get("pk_attrs"))
         if kind is ConstraintKind.PRIMARY_KEY:
             for column_name in columns:
@@ -453,12 +454,20 @@ class Replayer:
 
     def _names_in_use(self, schema: str, relation: bool, constraint: bool) -> set[str]:
         tables = [other for other in self.catalog.tables.values() if other.schema == schema]
-        taken = {item.name for other in tables for item in other.constraints
-                 if item.name and (constraint or (relation and item.kind in _INDEX_BACKED))}
+        # The None of unnamed constraints and indexes is gathered too and dropped once at the end:
+        # a test per item costs more (this runs for most statements that name something themselves).
+        found: set[str | None]
+        if constraint:
+            found = {item.name for other in tables for item in other.constraints}
+        elif relation:
+            found = {item.name for other in tables for item in other.constraints if item.kind in _INDEX_BACKED}
+        else:
+            found = set()
         if relation:
-            taken.update(other.name for other in tables)
-            taken.update(index.name for other in tables for index in other.indexes if index.name)
-        return taken
+            found |= {other.name for other in tables}
+            found |= {index.name for other in tables for index in other.indexes}
+        found.discard(None)
+        return found  # type: ignore[return-value]  # None is gone
 
     # --- statements ----------------------------------------------------------------------------
 
@@ -611,6 +620,7 @@ class Replayer:
         elif subtype in ("AT_AddConstraint", "AT_AddIndexConstraint") and "Constraint" in definition:
             self._add_table_constraint(table, definition["Constraint"], site)
         elif subtype == "AT_ValidateConstraint":
+            table.writable_keys()
             for constraint in table.constraints:
                 if constraint.name == name:
                     constraint.validated = True
@@ -666,6 +676,7 @@ class Replayer:
                 and any(item.name == old_name for item in (*table.indexes, *table.constraints))
             ]
             for table in self._writable(concerned):
+                table.writable_keys()
                 for index in table.indexes:
                     if index.name == relation["relname"]:
                         index.name = new_name
@@ -685,6 +696,7 @@ class Replayer:
                     if old_name in renamed.columns or not renamed.columns_known:
                         _rename_column(renamed, old_name, new_name)
         elif rename_type == "OBJECT_TABCONSTRAINT":
+            table.writable_keys()
             for constraint in table.constraints:
                 if constraint.name == node.get("subname"):
                     constraint.name = new_name
@@ -694,11 +706,14 @@ class Replayer:
         del self.catalog.tables[old]
         table.schema, table.name = key
         self.catalog.tables[key] = table
+        if old in self.catalog.ever_referenced():  # the foreign keys to it follow it below
+            self.catalog.ever_referenced().add(key)
         concerned = [
             other for other in self.catalog.tables.values()
             if other.partition_of == old or any(constraint.references == old for constraint in other.constraints)
         ]
         for other in self._writable(concerned):
+            other.writable_keys()
             for constraint in other.constraints:
                 if constraint.references == old:
                     constraint.references = key
@@ -796,6 +811,8 @@ class Replayer:
 
     def _drop_references(self, target: QualifiedName, affected: Callable[[Constraint], bool]) -> None:
         """Drop the foreign keys that point at `target` and that `affected` selects (CASCADE)."""
+        if target not in self.catalog.ever_referenced():
+            return
         # One flat pass to find the few tables concerned; only their lists are rebuilt.
         concerned = {id(other): other for other in self.catalog.tables.values() for c in other.constraints
                      if c.references == target and c.kind is ConstraintKind.FOREIGN_KEY and affected(c)}
@@ -974,6 +991,7 @@ def _drop_mysql_index(table: Table, name: str) -> None:
 
 
 def _rename_mysql_index(table: Table, old: str, new: str) -> None:
+    table.writable_keys()
     for index in table.indexes:
         if index.name == old:
             index.name = new
@@ -1094,6 +1112,7 @@ def _rename_column(table: Table, old: str, new: str) -> None:
     table.columns = {(new if key == old else key): column for key, column in table.columns.items()}
     if new in table.columns:  # else a column of a table whose columns are not known: its keys still follow
         table.writable_column(new).name = new
+    table.writable_keys()
     for constraint in table.constraints:
         constraint.columns = tuple(new if c == old else c for c in constraint.columns)
     for index in table.indexes:
