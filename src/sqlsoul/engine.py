@@ -25,6 +25,7 @@ from sqlsoul.plpgsql import FUNCTION_BODY_CATEGORIES, do_statements, function_st
 from sqlsoul.registry import Registry
 from sqlsoul.replay import Replayer
 from sqlsoul.rules.base import Rule
+from sqlsoul.rules.labels import written_as
 from sqlsoul.session import Session, directed_mode
 from sqlsoul.source import SourceFile
 from sqlsoul.suppress import apply_suppressions
@@ -286,6 +287,13 @@ def chain_inputs(chain: Chain) -> list[InputFile]:
     return [*chain.base, *(file.input for history in chain.histories for file in history.files)]
 
 
+def naming_dialect(sources: Iterable[SourceFile | None]) -> str:
+    """The dialect whose spelling of names and types the findings about these files take (see
+    `labels.written_as`): theirs when they share one, else PostgreSQL's."""
+    dialects = {source.dialect for source in sources if source is not None}
+    return dialects.pop() if len(dialects) == 1 else POSTGRES
+
+
 class _ChainRun:
     """One chain through the pipeline: every unit's up replayed in order into one catalog."""
 
@@ -319,8 +327,9 @@ class _ChainRun:
         history_rules = self.linter.history_rules
         if history_rules:
             dialects = frozenset(source.dialect for source in self.sources if source is not None)
-            for rule in self.linter.applying("history", dialects):
-                rule.check_history(HistoryContext(rule, self.catalog, self.sources, self.linter.settings, self.reporters))  # type: ignore[arg-type]
+            with written_as(naming_dialect(self.sources)):
+                for rule in self.linter.applying("history", dialects):
+                    rule.check_history(HistoryContext(rule, self.catalog, self.sources, self.linter.settings, self.reporters))  # type: ignore[arg-type]
         self._finish()
 
     # --- files ---------------------------------------------------------------------------------
@@ -470,13 +479,14 @@ class _ChainRun:
                 if problem:
                     problems.append((index, statement, problem))
                 session.step(statement)
-        for rule in unit_rules:
-            rule.check_unit(
-                UnitContext(
-                    rule, unit, mode, up, down, before, self.catalog, after_down, problems, self._unparsed(unit.down, first),
-                    self.sources, self.linter.settings, self.reporters,
+        with written_as(naming_dialect(self.sources[first + index] for index in unit.files)):
+            for rule in unit_rules:
+                rule.check_unit(
+                    UnitContext(
+                        rule, unit, mode, up, down, before, self.catalog, after_down, problems,
+                        self._unparsed(unit.down, first), self.sources, self.linter.settings, self.reporters,
+                    )
                 )
-            )
         for _, statement in (*up, *down):
             statement.node = {}  # the tree is no longer needed; keep the run's memory small
 
@@ -539,9 +549,10 @@ class _ChainRun:
         # One context for every rule of the statement, told which rule is asking: an ALTER TABLE
         # goes to a dozen rules, and a context each cost more than most of their checks.
         context = StatementContext(rules[0], statement, state.source, catalog, self.linter.settings, state.reporter, session)  # type: ignore[arg-type]
-        for rule in rules:
-            context.rule = rule
-            rule.check_statement(context)
+        with written_as(state.source.dialect):  # type: ignore[union-attr]
+            for rule in rules:
+                context.rule = rule
+                rule.check_statement(context)
 
     def _replay(self, replayer: Replayer, index: int, statement: Statement) -> str | None:
         return replayer.apply(statement, self.files[index].source, index)  # type: ignore[arg-type]

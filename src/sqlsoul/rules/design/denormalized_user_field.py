@@ -6,13 +6,12 @@ from sqlsoul.naming import entity_forms, plurals, singular, words
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.dialects import POSTGRES
 from sqlsoul.rules.design.common import find_table, judged_columns, key_columns
-from sqlsoul.rules.dialect.recipes import dialect_at, in_their_dialect
+from sqlsoul.rules.dialect.recipes import dialect_at
 from sqlsoul.rules.labels import column_label, sql_name, table_label
 
 _NOT_ATTRIBUTES = frozenset({"id", "ids", "uuid", "key", "created_at", "updated_at", "deleted_at"})
 
 
-@in_their_dialect
 class DenormalizedUserField(Rule):
     meta = builtin_meta("SS103")
     scope = "history"

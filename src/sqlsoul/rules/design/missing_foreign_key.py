@@ -6,7 +6,7 @@ from sqlsoul.naming import words
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.dialects import SQLITE
 from sqlsoul.rules.design.common import SAFE_CONSTRAINT_STEPS, find_table, has_constraint, judged_columns, matches_any, primary_key
-from sqlsoul.rules.dialect.recipes import MYSQL_TABLE_COPY, dialect_at, in_their_dialect, is_mysql, sqlite_table_rebuild
+from sqlsoul.rules.dialect.recipes import MYSQL_TABLE_COPY, dialect_at, is_mysql, sqlite_table_rebuild
 from sqlsoul.rules.labels import column_label, sql_name, table_label
 
 def _type_family(type_ref: TypeRef | None) -> str | None:
@@ -19,7 +19,6 @@ def _type_family(type_ref: TypeRef | None) -> str | None:
     return type_ref.name
 
 
-@in_their_dialect
 class MissingForeignKey(Rule):
     meta = builtin_meta("SS101")
     scope = "history"

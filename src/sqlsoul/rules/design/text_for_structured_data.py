@@ -7,7 +7,7 @@ from sqlsoul.model import Column
 from sqlsoul.naming import is_plural, words
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.design.common import judged_columns, matches_any
-from sqlsoul.rules.dialect.recipes import dialect_at, engine_family, in_their_dialect
+from sqlsoul.rules.dialect.recipes import dialect_at, engine_family
 from sqlsoul.rules.labels import column_label, type_label
 from sqlsoul.source import SourceFile
 
@@ -25,7 +25,6 @@ _STRUCTURED_TYPES = {
 }
 
 
-@in_their_dialect
 class TextForStructuredData(Rule):
     meta = builtin_meta("SS104")
     scope = "history"

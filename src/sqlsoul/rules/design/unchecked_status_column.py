@@ -5,14 +5,13 @@ from sqlsoul.model import Catalog, Column, ConstraintKind, Table, TypeRef
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.dialects import SQLITE
 from sqlsoul.rules.design.common import SAFE_CONSTRAINT_STEPS, has_constraint, judged_columns, matches_any
-from sqlsoul.rules.dialect.recipes import dialect_at, in_their_dialect, is_mysql, sqlite_table_rebuild
+from sqlsoul.rules.dialect.recipes import dialect_at, is_mysql, sqlite_table_rebuild
 from sqlsoul.rules.labels import column_label, sql_name, table_label, type_label
 
 # A bare "state" next to these is a region of an address, not a lifecycle state.
 _ADDRESS_COLUMNS = frozenset({"city", "country", "zip", "zipcode", "zip_code", "postal_code", "postcode", "street", "address", "address1", "address_line1"})
 
 
-@in_their_dialect
 class UncheckedStatusColumn(Rule):
     meta = builtin_meta("SS102")
     scope = "history"

@@ -7,10 +7,8 @@ from sqlsoul.engine import StatementContext
 from sqlsoul.replay import CHECKS_ENFORCED_FROM, checks_ignored
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.dialect.common import declared_constraints, keyword_span, server_label
-from sqlsoul.rules.dialect.recipes import in_their_dialect
 
 
-@in_their_dialect
 class CheckIgnored(Rule):
     meta = builtin_meta("SS701")
     targets = frozenset({"CreateStmt", "AlterTableStmt"})

@@ -7,11 +7,9 @@ from sqlsoul.engine import StatementContext
 from sqlsoul.replay import INLINE_REFERENCES_FROM, inline_references_ignored, names
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.dialect.common import declared_constraints, keyword_span, server_label
-from sqlsoul.rules.dialect.recipes import in_their_dialect
 from sqlsoul.rules.labels import relation_label, sql_name
 
 
-@in_their_dialect
 class InlineReferencesIgnored(Rule):
     meta = builtin_meta("SS702")
     targets = frozenset({"CreateStmt", "AlterTableStmt"})

@@ -6,17 +6,12 @@ engines lives here, so that one rule's help and another's agree.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
 
 from sqlsoul.dialects import MARIADB, MYSQL, POSTGRES
 from sqlsoul.model import Origin, Table
-from sqlsoul.rules.base import Rule
-from sqlsoul.rules.labels import sql_name, table_label, written_as
+from sqlsoul.rules.labels import sql_name, table_label
 from sqlsoul.source import SourceFile
-
-RuleClass = TypeVar("RuleClass", bound=type[Rule])
 
 MYSQL_FAMILY = frozenset({MYSQL, MARIADB})
 
@@ -62,35 +57,3 @@ def sqlite_rebuild(label: str, name: str, change: str, where: str = "in a new mi
 
 def sqlite_table_rebuild(table: Table, change: str) -> str:
     return sqlite_rebuild(table_label(table), table.name, change)
-
-
-def in_their_dialect(rule: RuleClass) -> RuleClass:
-    """Class decorator for rules that judge several dialects: the text of their findings names tables,
-    columns and types as the judged files' dialect writes them (`written_as`)."""
-    for name in ("check_statement", "check_history", "check_unit"):
-        method = rule.__dict__.get(name)
-        if method is not None:
-            setattr(rule, name, _speaking(method))
-    return rule
-
-
-def _speaking(method: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
-    @functools.wraps(method)
-    def check(self: Any, ctx: Any) -> None:
-        with written_as(_dialect_of(ctx)):
-            method(self, ctx)
-
-    return check
-
-
-def _dialect_of(ctx: Any) -> str:
-    """The dialect of what a rule context judges: a statement's file, a unit's files, a history's files
-    (a history of several dialects is named the PostgreSQL way)."""
-    source = getattr(ctx, "source", None)
-    if source is not None:
-        return source.dialect
-    sources: Sequence[SourceFile | None] = ctx.sources
-    if hasattr(ctx, "unit"):
-        sources = [sources[file] for file, _ in (*ctx.up, *ctx.down)]
-    dialects = {source.dialect for source in sources if source is not None}
-    return dialects.pop() if len(dialects) == 1 else POSTGRES

@@ -6,11 +6,10 @@ from sqlsoul.dialects import SQLITE
 from sqlsoul.engine import HistoryContext
 from sqlsoul.model import Constraint, ConstraintKind, Table
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.dialect.recipes import dialect_at, in_their_dialect
+from sqlsoul.rules.dialect.recipes import dialect_at
 from sqlsoul.rules.labels import qualified_label, sql_name, table_label
 
 
-@in_their_dialect
 class SqliteForeignKeysOff(Rule):
     meta = builtin_meta("SS703")
     scope = "history"

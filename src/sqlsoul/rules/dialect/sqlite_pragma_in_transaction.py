@@ -5,10 +5,8 @@ from __future__ import annotations
 from sqlsoul.engine import StatementContext
 from sqlsoul.findings import Span
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.dialect.recipes import in_their_dialect
 
 
-@in_their_dialect
 class SqlitePragmaInTransaction(Rule):
     meta = builtin_meta("SS706")
     targets = frozenset({"Pragma"})

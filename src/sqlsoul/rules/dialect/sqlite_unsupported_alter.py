@@ -18,7 +18,7 @@ from sqlsoul.findings import Span
 from sqlsoul.model import ConstraintKind, Table
 from sqlsoul.replay import constant_text, is_null
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.dialect.recipes import in_their_dialect, sqlite_rebuild
+from sqlsoul.rules.dialect.recipes import sqlite_rebuild
 from sqlsoul.rules.labels import relation_label, sql_name
 
 Node = dict[str, Any]
@@ -37,7 +37,6 @@ _ADDED_KINDS = {
 Problem = tuple[str, str]  # (what the statement does that SQLite rejects, how to do it instead)
 
 
-@in_their_dialect
 class SqliteUnsupportedAlter(Rule):
     meta = builtin_meta("SS704")
     targets = frozenset({"AlterTableStmt", "RenameStmt"})

@@ -12,7 +12,6 @@ from bisect import bisect_right
 from sqlsoul.engine import StatementContext
 from sqlsoul.findings import Span
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.dialect.recipes import in_their_dialect
 from sqlsoul.rules.labels import relation_label, sql_name
 
 # utf8 followed by a word character is another set (utf8mb4, utf8_bin is a collation): \b ends the name.
@@ -21,7 +20,6 @@ _COLLATION = re.compile(rb"\bCOLLATE\s*=?\s*[`'\"]?(utf8mb3|utf8)_\w+", re.IGNOR
 _ALTER_COLUMN_COMMANDS = frozenset({"AT_AddColumn", "AT_AlterColumnType"})
 
 
-@in_their_dialect
 class Utf8mb3CharacterSet(Rule):
     meta = builtin_meta("SS705")
     targets = frozenset({"CreateStmt", "AlterTableStmt", "CreatedbStmt", "AlterDatabaseStmt"})

@@ -6,12 +6,11 @@ from sqlsoul.dialects import SQLITE
 from sqlsoul.engine import HistoryContext
 from sqlsoul.model import Catalog, Constraint, ConstraintKind, Table, not_null_condition
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.dialect.recipes import dialect_at, in_their_dialect
+from sqlsoul.rules.dialect.recipes import dialect_at
 from sqlsoul.rules.integrity.common import TableIndex, ancestors, judged_tables, table_indexes
 from sqlsoul.rules.labels import qualified_label, sql_name, table_label
 
 
-@in_their_dialect
 class ForeignKeyWithoutIndex(Rule):
     meta = builtin_meta("SS502")
     scope = "history"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlsoul.engine import HistoryContext
 from sqlsoul.model import ConstraintKind
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.dialect.recipes import dialect_at, engine_family, in_their_dialect
+from sqlsoul.rules.dialect.recipes import dialect_at, engine_family
 from sqlsoul.rules.integrity.common import TableIndex, judged_tables, table_indexes
 from sqlsoul.rules.labels import table_label
 
@@ -18,7 +18,6 @@ _NAMED_BY = {
 }
 
 
-@in_their_dialect
 class RedundantIndex(Rule):
     meta = builtin_meta("SS503")
     scope = "history"

@@ -6,12 +6,11 @@ from sqlsoul.dialects import SQLITE
 from sqlsoul.engine import HistoryContext
 from sqlsoul.model import ConstraintKind, Table
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.dialect.recipes import MYSQL_TABLE_COPY, dialect_at, engine_family, in_their_dialect, is_mysql, sqlite_table_rebuild
+from sqlsoul.rules.dialect.recipes import MYSQL_TABLE_COPY, dialect_at, engine_family, is_mysql, sqlite_table_rebuild
 from sqlsoul.rules.integrity.common import judged_tables
 from sqlsoul.rules.labels import sql_name, table_label
 
 
-@in_their_dialect
 class TableWithoutPrimaryKey(Rule):
     meta = builtin_meta("SS501")
     scope = "history"

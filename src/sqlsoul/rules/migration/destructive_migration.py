@@ -16,7 +16,6 @@ from sqlsoul.model import Catalog, Table, TypeRef
 from sqlsoul.parsing import Statement
 from sqlsoul.replay import column_type, names
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.dialect.recipes import in_their_dialect
 from sqlsoul.rules.labels import relation_label, sql_name, type_label
 
 # Bytes of each integer type (MySQL's tinyint and mediumint among them).
@@ -43,7 +42,6 @@ NARROWING_HELP = (
 )
 
 
-@in_their_dialect
 class DestructiveMigration(Rule):
     meta = builtin_meta("SS302")
     scope = "unit"

@@ -11,7 +11,7 @@ from sqlsoul.model import Column, Constraint, ConstraintKind, Index, Origin, Qua
 from sqlsoul.parsing import Statement
 from sqlsoul.replay import column_refs
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.dialect.recipes import in_their_dialect, is_mysql, sqlite_rebuild
+from sqlsoul.rules.dialect.recipes import is_mysql, sqlite_rebuild
 from sqlsoul.rules.labels import column_label, qualified_label, sql_name, table_label, type_label
 from sqlsoul.rules.migration.inversion import (
     ADDED,
@@ -59,7 +59,6 @@ Tier = tuple[str | None, tuple[str, ...]] | Callable[[Statement], bool]
 _COMMANDS = {TYPE: ("AT_AlterColumnType",), NULLABILITY: ("AT_SetNotNull", "AT_DropNotNull"), DEFAULT: ("AT_ColumnDefault",)}
 
 
-@in_their_dialect
 class IrreversibleMigration(Rule):
     meta = builtin_meta("SS301")
     scope = "unit"

@@ -9,11 +9,10 @@ from sqlsoul.engine import HistoryContext
 from sqlsoul.naming import words
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.design.common import judged_columns
-from sqlsoul.rules.dialect.recipes import dialect_at, in_their_dialect, is_mysql
+from sqlsoul.rules.dialect.recipes import dialect_at, is_mysql
 from sqlsoul.rules.labels import column_label, sql_name, table_label
 
 
-@in_their_dialect
 class PiiColumnWithoutComment(Rule):
     meta = builtin_meta("SS606")
     scope = "history"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from sqlsoul.engine import HistoryContext
 from sqlsoul.rules.base import Rule, builtin_meta
-from sqlsoul.rules.dialect.recipes import dialect_at, in_their_dialect, is_mysql
+from sqlsoul.rules.dialect.recipes import dialect_at, is_mysql
 from sqlsoul.rules.labels import table_label
 
 
-@in_their_dialect
 class TableWithoutComment(Rule):
     meta = builtin_meta("SS607")
     scope = "history"

@@ -11,7 +11,7 @@ from sqlsoul.dialects import POSTGRES
 from sqlsoul.engine import HistoryContext
 from sqlsoul.model import Catalog, Column, Table, TypeRef
 from sqlsoul.rules.base import Rule
-from sqlsoul.rules.dialect.recipes import dialect_at, in_their_dialect
+from sqlsoul.rules.dialect.recipes import dialect_at
 from sqlsoul.rules.design.common import judged_columns
 from sqlsoul.rules.labels import column_label, sql_name, type_label
 
@@ -76,7 +76,6 @@ def columns_of_type(catalog: Catalog, type_names: frozenset[str]) -> Iterator[Ty
                 yield TypedColumn(table, column, stored, declared)
 
 
-@in_their_dialect
 class ColumnTypeRule(Rule):
     """A history rule with one finding per judged column whose stored type is in `type_names`,
     reported where the column was declared; `judge` words it, or returns None to let it pass."""

@@ -7,7 +7,7 @@ from sqlsoul.engine import HistoryContext
 from sqlsoul.model import Catalog, Column, ConstraintKind, QualifiedName, Table, TypeRef
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.design.common import primary_key
-from sqlsoul.rules.dialect.recipes import MYSQL_MODIFY_NOTE, MYSQL_TABLE_COPY, dialect_at, in_their_dialect, is_mysql
+from sqlsoul.rules.dialect.recipes import MYSQL_MODIFY_NOTE, MYSQL_TABLE_COPY, dialect_at, is_mysql
 from sqlsoul.rules.labels import column_label, qualified_label, sql_name, table_label
 from sqlsoul.rules.types.common import TypedColumn, columns_of_type, type_behind_domain
 
@@ -42,7 +42,6 @@ class Capacity(NamedTuple):
         return _TYPE_OF_WIDTH[self.width] + (" unsigned" if self.unsigned else "")
 
 
-@in_their_dialect
 class IntegerPrimaryKey(Rule):
     meta = builtin_meta("SS401")
     scope = "history"
