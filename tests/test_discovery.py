@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -234,6 +236,21 @@ def test_root_falls_back_to_the_git_top_level(tree: Path) -> None:
     write(tree / ".git/HEAD")
     root = find_project_root(["db/migrations"])
     assert (root.path, root.config, root.how) == (tree, None, "git top level")
+
+
+def test_root_is_the_work_tree_the_environment_names(tree: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # No .git above the files: git finds the repository only through GIT_DIR and GIT_WORK_TREE.
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    if any((folder / ".git").exists() for folder in tree.parents):
+        pytest.skip("the temporary folder is inside a git work tree")
+    git_dir = tmp_path_factory.mktemp("elsewhere") / "repo.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(git_dir)], check=True)
+    monkeypatch.setenv("GIT_DIR", str(git_dir))
+    monkeypatch.setenv("GIT_WORK_TREE", str(tree))
+    root = find_project_root(["db/migrations"])
+    assert (root.path, root.how) == (tree, "git top level")
 
 
 def test_root_falls_back_to_the_cwd(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:

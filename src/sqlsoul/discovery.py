@@ -23,6 +23,8 @@ class DiscoveryError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class ProjectRoot:
+    """The folder that root-relative paths start from, and the config found there."""
+
     path: Path
     how: str  # what decided it, for -v
     config: Path | None
@@ -51,7 +53,9 @@ def _git_top_level(folder: Path) -> Path | None:
     for candidate in (folder, *folder.parents):
         if (candidate / ".git").exists():
             return candidate
-    import subprocess  # rarely needed: only when no .git is found above the inputs
+    if "GIT_DIR" not in os.environ and "GIT_WORK_TREE" not in os.environ:
+        return None  # git finds a work tree only through a .git above it or these variables
+    import subprocess  # rarely needed: a repository that the environment names
 
     try:
         output = subprocess.run(
@@ -86,6 +90,8 @@ def _excluded(relative: str, patterns: list[str]) -> bool:
 
 @dataclass(slots=True)
 class _Found:
+    """A file found under the inputs, with the history folder it belongs to."""
+
     absolute: str
     history: str  # the absolute folder of the history it belongs to
     item: InputFile
@@ -93,6 +99,8 @@ class _Found:
 
 @dataclass(slots=True)
 class _Folder:
+    """A history folder and the files found in it."""
+
     path: str  # absolute
     files: dict[str, InputFile] = field(default_factory=dict)  # by absolute path
     reported: set[str] = field(default_factory=set)
