@@ -12,6 +12,7 @@ offset, line and column stays true.
 from __future__ import annotations
 
 import codecs
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -24,6 +25,8 @@ from sqlsoul.source import SourceFile
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
+    """A file to lint, named as the user gave it and relative to the project root."""
+
     display_path: str  # as the user gave it
     root_path: str  # relative to the project root, forward slashes
     path: str | None  # on disk; None for standard input
@@ -50,6 +53,8 @@ class Part:
 
 @dataclass(slots=True)
 class Unit:
+    """One migration: the parts of files its up and its down run, and how the framework sends them."""
+
     version: str  # what orders and names the unit (a timestamp, V2.1, a sqitch change ...)
     title: str
     up: list[Part]
@@ -72,6 +77,8 @@ class Unit:
 
 @dataclass(slots=True)
 class MigrationFile:
+    """A file of a history, with the same-length edits its layout makes before parsing."""
+
     input: InputFile
     edits: list[tuple[int, bytes]] = field(default_factory=list)  # same-length rewrites of the SQL text
     replayed: bool = True  # False for files that are checked but do not change the schema (sqitch verify)
@@ -89,6 +96,8 @@ class LayoutProblem:
 
 @dataclass(slots=True)
 class History:
+    """The files of one migration folder and the units its layout found in them, in run order."""
+
     layout: str
     files: list[MigrationFile] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
@@ -120,6 +129,8 @@ def decode(data: bytes) -> tuple[str, int | None]:
 
 @dataclass(frozen=True, slots=True)
 class ReadFile:
+    """A file as read: its source, or why it could not be read."""
+
     source: SourceFile | None  # None: the file could not be read
     error: str | None = None  # why not
     invalid_at: int | None = None  # byte offset of the first invalid UTF-8 sequence
@@ -156,12 +167,23 @@ def _read(item: InputFile, dialect: str) -> ReadFile:
     if data is None:
         assert item.path is not None
         try:
-            with open(item.path, "rb") as file:
-                data = file.read()
+            data = _file_bytes(item.path)
         except OSError as error:
             return ReadFile(None, error.strerror or type(error).__name__)
     text, invalid_at = decode(data)
     return ReadFile(SourceFile(item.display_path, item.root_path, text, dialect), invalid_at=invalid_at)
+
+
+def _file_bytes(path: str) -> bytes:
+    # Plain descriptor reads: a buffered file object per file costs more than reading it.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks = []
+        while chunk := os.read(descriptor, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(descriptor)
+    return b"".join(chunks)
 
 
 @dataclass(slots=True)
@@ -191,6 +213,8 @@ UNPAIRED = "unpaired-migration"
 
 @dataclass(frozen=True, slots=True)
 class LayoutOptions:
+    """Settings that change how layouts read a folder (config keys of the same names)."""
+
     assume_in_transaction: bool = False  # plain folders: does the runner wrap each file?
     ignore_unpaired: tuple[str, ...] = ()  # root-relative globs of files whose missing partner is known
     multi_statement: bool = False  # golang-migrate's x-multi-statement: each statement on its own
