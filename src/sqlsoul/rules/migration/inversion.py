@@ -43,6 +43,8 @@ _TYPE_ALIASES = {
 
 @dataclass(frozen=True, slots=True)
 class Difference:
+    """One way two schema models differ: an object added, removed, changed or renamed."""
+
     kind: str  # TABLE, COLUMN, CONSTRAINT, INDEX, ENUM or DOMAIN
     change: str  # ADDED, REMOVED, CHANGED or RENAMED
     before: Any  # the object in `before` (None when ADDED); for enums and domains, (key, value)
@@ -87,9 +89,11 @@ class _Comparison:
 
     def _tables(self) -> None:
         old, new = self.before.tables, self.after.tables
-        if old.keys() == new.keys() and all(table is new[key] for key, table in old.items()):
+        # Tables neither side changed are the same object on both: only the others are looked at.
+        differing = [key for key, table in old.items() if new.get(key) is not table]
+        if not differing and len(old) == len(new):
             return  # nothing touched at all: the common case of a clean migration
-        removed = [key for key in old if key not in new]
+        removed = [key for key in differing if key not in new]
         # A temporary table the up leaves is gone when its session ends: no down needs to drop it.
         added = [key for key in new if key not in old and not new[key].temporary]
         for old_key, new_key in _pair(removed, added, lambda key: old[key].origin, lambda key: new[key].origin):
@@ -98,12 +102,12 @@ class _Comparison:
         renamed_before = set(self.table_renames.values())
         self.gone_tables = {key for key in removed if key not in renamed_before}
         self.gone_tables.update(key for key in added if key not in self.table_renames)
-        for key, table in old.items():
-            other = new.get(key)
+        for key in differing:
+            table, other = old[key], new.get(key)
             if other is None:
                 if key not in renamed_before:
                     self.found.append(Difference(TABLE, REMOVED, table, None, table, None))
-            elif other is not table and not _same_table(table, other):
+            elif not _same_table(table, other):
                 self._table(table, other)
         for key in added:
             if key not in self.table_renames:
