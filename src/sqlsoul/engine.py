@@ -24,7 +24,7 @@ from sqlsoul.parsing import ParsedFile, Statement, parse
 from sqlsoul.plpgsql import FUNCTION_BODY_CATEGORIES, do_statements, function_statements, leading_words
 from sqlsoul.registry import Registry
 from sqlsoul.replay import Replayer
-from sqlsoul.rules.base import Rule
+from sqlsoul.rules.base import Rule, RuleMeta
 from sqlsoul.rules.labels import written_as
 from sqlsoul.session import Session, directed_mode
 from sqlsoul.source import SourceFile
@@ -40,6 +40,8 @@ UNSUPPORTED_STATEMENT = "unsupported-statement"
 
 @dataclass(slots=True)
 class LintSettings:
+    """What a lint run checks and how: enabled rules, severities, options and targets."""
+
     enabled: set[str]
     severity: dict[str, Severity] = field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -54,6 +56,8 @@ class LintSettings:
 
 @dataclass(slots=True)
 class LintResult:
+    """What a lint run found, with the counts of files and statements."""
+
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     statements: int = 0
@@ -81,28 +85,30 @@ class Reporter:
         self.sink = sink
 
     def add(self, rule: str, span: Span, message: str, help_text: str = "", statement: int | None = None) -> None:
-        meta = self.linter.registry.lookup(rule).meta  # type: ignore[union-attr]
-        if meta.code not in self.linter.settings.enabled or self.source.dialect not in meta.dialects:
-            return  # a rule speaks only about files of the dialects it declares
-        line, column = self.source.position(span.start)
-        end_line, end_column = self.source.position(max(span.end, span.start))
+        reported = self.linter.reported_as(rule)
+        if reported is None or self.source.dialect not in reported.dialects:
+            return  # not enabled, or not about this file: a rule speaks only of the dialects it declares
+        source = self.source
+        line, column = source.position(span.start)
+        end_line, end_column = source.position(span.end) if span.end > span.start else (line, column)
         if (end_line, end_column) == (line, column):
             end_column += 1  # an empty span still marks one character
         self.sink.append(
             Finding(
-                code=meta.code,
-                rule=meta.name,
-                severity=self.linter.settings.severity.get(meta.code, meta.severity),
-                path=self.source.display_path,
-                root_path=self.source.root_path,
-                line=line,
-                column=column,
-                end_line=end_line,
-                end_column=end_column,
-                message=message,
-                help=help_text or meta.fix.strip(),
-                statement=statement,
+                reported.code, reported.name, reported.severity, source.display_path, source.root_path, line, column,
+                end_line, end_column, message, help_text or reported.fix, statement,
             )
+        )
+
+
+class _Reported:
+    """How a rule's findings are stamped in this run: code, name, severity, dialects, default help."""
+
+    __slots__ = ("code", "name", "severity", "dialects", "fix")
+
+    def __init__(self, meta: RuleMeta, severity: Severity) -> None:
+        self.code, self.name, self.severity, self.dialects, self.fix = (
+            meta.code, meta.name, severity, meta.dialects, meta.fix.strip(),
         )
 
 
@@ -165,6 +171,15 @@ class Linter:
         self.body_words = leading_words(self.body_rules)
         self._statement_rules_by_dialect: dict[str, dict[str, list[Rule]]] = {}
         self._applying: dict[tuple[str, frozenset[str]], list[Rule]] = {}
+        self._reported: dict[str, _Reported | None] = {}
+
+    def reported_as(self, rule: str) -> _Reported | None:
+        """How findings of a rule (by name or code) are stamped; None when the rule is not enabled."""
+        if rule not in self._reported:
+            meta = self.registry.lookup(rule).meta  # type: ignore[union-attr]
+            enabled = meta.code in self.settings.enabled
+            self._reported[rule] = _Reported(meta, self.settings.severity.get(meta.code, meta.severity)) if enabled else None
+        return self._reported[rule]
 
     def statement_rules_for(self, dialect: str) -> dict[str, list[Rule]]:
         """The statement rules by kind for files of a dialect. A rule that guards secrets runs on
@@ -261,6 +276,8 @@ class UnitContext:
 
 @dataclass(slots=True)
 class _FileState:
+    """One file of a chain run: its source, statements, reporter and findings."""
+
     item: InputFile
     source: SourceFile | None = None
     parsed: ParsedFile | None = None
