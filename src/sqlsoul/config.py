@@ -32,6 +32,8 @@ class ConfigError(Exception):
 
 @dataclass(slots=True)
 class Config:
+    """The settings read from .sqlsoul.yaml or pyproject.toml's [tool.sqlsoul]."""
+
     path: Path | None = None
     select: list[str] | None = None
     ignore: list[str] = field(default_factory=list)

@@ -20,6 +20,8 @@ _METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 @dataclass(frozen=True, slots=True)
 class EntryPoint:
+    """An installed distribution's entry point, read from its metadata."""
+
     distribution: str
     name: str
     value: str  # "package.module:attribute"

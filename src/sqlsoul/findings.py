@@ -44,6 +44,8 @@ class Related:
 
 @dataclass(slots=True)
 class Finding:
+    """What a rule found: where (1-based line and column, end exclusive), what, and how to fix it."""
+
     code: str
     rule: str
     severity: Severity

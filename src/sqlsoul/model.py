@@ -43,6 +43,8 @@ class Origin:
 
 @dataclass(frozen=True, slots=True)
 class TypeRef:
+    """A column's type as written: name, schema, modifiers, array, and a MySQL ENUM's members."""
+
     name: str  # last part of the type name, lower-cased for built-ins (varchar, int4, jsonb, mood ...)
     schema: str | None = None
     modifiers: tuple[int, ...] = ()
@@ -73,6 +75,8 @@ class ConstraintKind(Enum):
 
 @dataclass(slots=True)
 class Constraint:
+    """A table constraint (primary key, unique, foreign key, check, exclusion) in the model."""
+
     kind: ConstraintKind
     name: str | None
     columns: tuple[str, ...]  # key columns; for CHECK, the columns its expression reads
@@ -86,6 +90,8 @@ class Constraint:
 
 @dataclass(slots=True)
 class Column:
+    """A column in the model: type, nullability, default and comment."""
+
     name: str
     type: TypeRef | None  # None: unknown
     not_null: bool = False
@@ -98,6 +104,8 @@ class Column:
 
 @dataclass(slots=True)
 class Index:
+    """An index in the model, with what decides whether another index can stand in for it."""
+
     name: str | None
     columns: tuple[str | None, ...]  # None stands for an expression
     unique: bool = False
@@ -118,6 +126,8 @@ def not_null_condition(column: str) -> str:
 
 @dataclass(slots=True)
 class Table:
+    """A table in the model: columns, constraints and indexes, with where it was created."""
+
     schema: str
     name: str
     columns: dict[str, Column] = field(default_factory=dict)
@@ -192,12 +202,16 @@ _FIELD_GETTERS: dict[type, Any] = {}
 
 @dataclass(frozen=True, slots=True)
 class Domain:
+    """A domain in the model: its base type and whether a CHECK constrains it."""
+
     base: TypeRef | None
     has_check: bool = False
 
 
 @dataclass(slots=True)
 class Catalog:
+    """The schema model a history builds: tables, enums, domains, schemas and the search path."""
+
     tables: dict[QualifiedName, Table] = field(default_factory=dict)
     enums: dict[QualifiedName, tuple[str, ...]] = field(default_factory=dict)  # values are replaced, never changed
     domains: dict[QualifiedName, Domain] = field(default_factory=dict)

@@ -36,6 +36,8 @@ INSIDE_FUNCTION = "function"
 
 @dataclass(slots=True)
 class Statement:
+    """One statement of a file: its span, kind and libpg_query tree."""
+
     index: int  # in the file; a statement of a body has the index of the DO or CREATE FUNCTION it is in
     span: Span
     kind: str  # libpg_query node type, e.g. "CreateStmt"
@@ -57,12 +59,16 @@ class Statement:
 
 @dataclass(frozen=True, slots=True)
 class ParseFailure:
+    """A stretch of a file that did not parse, and the parser's message."""
+
     span: Span
     message: str
 
 
 @dataclass(slots=True)
 class ParsedFile:
+    """A file's statements and the stretches that did not parse."""
+
     source: SourceFile
     statements: list[Statement] = field(default_factory=list)
     failures: list[ParseFailure] = field(default_factory=list)

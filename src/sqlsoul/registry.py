@@ -22,6 +22,8 @@ class PluginError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Registry:
+    """Every rule of the run, built-in and from rule packs, by code and by name."""
+
     rules: dict[str, type[Rule]]  # by code, in code order
     names: dict[str, str]  # rule name -> code
 

@@ -47,6 +47,8 @@ def transaction_kind(statement: Statement) -> str | None:
 
 @dataclass(slots=True)
 class Session:
+    """What a migration has done so far, as the statements after it see it."""
+
     mode: TransactionMode  # how the framework sends this unit
     statements: int  # how many statements this part has
     down: bool = False  # the part is the unit's down

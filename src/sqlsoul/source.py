@@ -86,12 +86,16 @@ def blank_non_sql(data: bytes, dialect: str = POSTGRES) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class ScanError:
+    """A lexical error the scanner reported, at a character index."""
+
     position: int  # character index into the scanned text
     message: str
 
 
 @dataclass(frozen=True, slots=True)
 class Scan:
+    """The tokens PostgreSQL's scanner read from a text, with the errors it went on after."""
+
     tokens: list[Any]  # pglast Tokens (character offsets, inclusive end), bad tokens left out
     errors: list[ScanError]
     end: int  # where the tokens stop: the text's length, or the start of an unterminated literal
@@ -197,6 +201,8 @@ def _locate_positionless_error(text: str, message: str) -> tuple[int, int]:
 
 @dataclass(frozen=True, slots=True)
 class Comment:
+    """A comment in a file: its span, text and lines."""
+
     span: Span
     text: str
     line: int

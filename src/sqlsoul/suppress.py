@@ -52,6 +52,8 @@ Problem = tuple[str, Span, str]  # (rule name, where, message)
 
 @dataclass(slots=True)
 class _Directive:
+    """One suppression comment: the codes it names and whether it covers the whole file."""
+
     comment: Comment
     codes: dict[str, str]  # code -> as written
     file_wide: bool

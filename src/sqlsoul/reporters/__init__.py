@@ -23,6 +23,8 @@ FORMATS = {
 
 @dataclass(frozen=True, slots=True)
 class ReportContext:
+    """What every output format needs beside the findings."""
+
     version: str  # sqlsoul's version
     rules: tuple[RuleMeta, ...]  # the rules enabled in the run, in code order
     root: Path  # the project root that root-relative paths are relative to

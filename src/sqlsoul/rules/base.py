@@ -18,6 +18,8 @@ OPTION_TYPES = {"list[str]": list, "str": str, "int": int, "bool": bool}
 
 @dataclass(frozen=True, slots=True)
 class OptionSpec:
+    """An option a rule takes in the config: name, type, default and what it does."""
+
     name: str
     type: str  # a key of OPTION_TYPES
     default: Any
@@ -37,6 +39,8 @@ class OptionSpec:
 
 @dataclass(frozen=True, slots=True)
 class RuleMeta:
+    """A rule's catalog entry (from rules/<CODE>.yaml): code, name, severity, dialects, help."""
+
     code: str
     name: str
     category: str

@@ -31,6 +31,8 @@ NEW_TYPE_VALUES_VERSION = 17  # from 17, values added to a type created in the s
 
 @dataclass(frozen=True, slots=True)
 class _Added:
+    """An enum value added in the migration, and where."""
+
     type_label: str
     line: int  # of the ALTER TYPE
 

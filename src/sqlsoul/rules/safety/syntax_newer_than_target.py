@@ -24,6 +24,8 @@ Node = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Feature:
+    """Syntax that PostgreSQL accepts from some version on."""
+
     name: str  # as the message names it
     version: int  # the first PostgreSQL major version that accepts it
     instead: str  # how to write it for older versions

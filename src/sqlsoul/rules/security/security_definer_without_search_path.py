@@ -25,6 +25,8 @@ _PINNING = frozenset({"VAR_SET_VALUE", "VAR_SET_CURRENT"})
 
 @dataclass(slots=True)
 class _Function:
+    """A function as a statement names it."""
+
     schema: str | None
     name: str
     arguments: tuple[str, ...] | None  # argument types; None when the statement names it without them
