@@ -10,6 +10,7 @@ statement defines them; nothing walks whole trees.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlsoul.engine import StatementContext
 from sqlsoul.findings import Span
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.labels import sql_name
+from sqlsoul.source import SourceFile
 
 MAX_NAME_BYTES = 63  # NAMEDATALEN - 1
 # A name cut to 63 bytes at a character boundary keeps at least 60 (a UTF-8 character has at most 4).
@@ -246,17 +248,53 @@ def _chain(*parts: Iterator[Name]) -> Iterator[Name]:
         yield from part
 
 
+# Bytes that can be part of an unquoted name, for finding long runs of them with one translate().
+_NAME_BYTES = bytes(
+    ord("n") if (chr(byte).isascii() and (chr(byte).isalnum() or chr(byte) in "_$")) or byte >= 0x80 else ord(" ")
+    for byte in range(256)
+)
+_LONGER_THAN_LIMIT = b"n" * (MAX_NAME_BYTES + 1)
+
+
+def _suspects(data: bytes) -> list[int]:
+    """Where in a file a name longer than the limit may be written: the start of each run of more than
+    63 bytes that unquoted names are made of, and each double quote (quoted names may hold anything)."""
+    found: list[int] = []
+    for text, needle in ((data.translate(_NAME_BYTES), _LONGER_THAN_LIMIT), (data, b'"')):
+        at = text.find(needle)
+        while at >= 0:
+            found.append(at)
+            at = text.find(needle, at + len(needle))
+    found.sort()
+    return found
+
+
 class IdentifierTooLong(Rule):
     meta = builtin_meta("SS225")
     targets = frozenset(_COLLECTORS) | {"AlterEnumStmt"}
 
+    def __init__(self, options: dict[str, Any] | None = None) -> None:
+        super().__init__(options)
+        self._suspects: tuple[SourceFile | None, list[int]] = (None, [])  # of the file at hand
+
     def check_statement(self, ctx: StatementContext) -> None:
-        for what, name, location in _names(ctx.statement.kind, ctx.statement.node):
-            # Cheap test first: a cut name has at least 15 characters (60 bytes of at most 4 each).
-            if len(name) * 4 >= _CUT_AT_LEAST and len(name.encode()) >= _CUT_AT_LEAST:
-                self._check_name(ctx, what, name, location)
+        if self._may_write_long_names(ctx):
+            for what, name, location in _names(ctx.statement.kind, ctx.statement.node):
+                # Cheap test first: a cut name has at least 15 characters (60 bytes of at most 4 each).
+                if len(name) * 4 >= _CUT_AT_LEAST and len(name.encode()) >= _CUT_AT_LEAST:
+                    self._check_name(ctx, what, name, location)
         if ctx.statement.kind in ("CreateEnumStmt", "AlterEnumStmt"):
             _check_enum_labels(ctx)
+
+    def _may_write_long_names(self, ctx: StatementContext) -> bool:
+        """A cut name is reported only where the text writes it longer than the limit: statements
+        whose text has no such run and no quoted name are passed over without reading their trees."""
+        source, suspects = self._suspects
+        if source is not ctx.source:
+            source, suspects = self._suspects = (ctx.source, _suspects(ctx.source.sql))
+        span = ctx.statement.span
+        at = bisect_left(suspects, span.start)
+        return at < len(suspects) and suspects[at] < span.end
 
     def _check_name(self, ctx: StatementContext, what: str, name: str, location: int | None) -> None:
         found = _written(ctx, name, ctx.statement.offset(location), last=ctx.statement.kind == "RenameStmt")
