@@ -25,6 +25,11 @@ _NOT_PLURAL_WORDS = frozenset({"alias", "atlas", "bias", "canvas", "gas", "lens"
 
 def words(identifier: str) -> list[str]:
     """Split snake_case and camelCase into lower-case words."""
+    return list(_words(identifier))
+
+
+@cache  # history rules split the same column names again and again
+def _words(identifier: str) -> tuple[str, ...]:
     result: list[str] = []
     for part in identifier.split("_"):
         current = ""
@@ -36,7 +41,7 @@ def words(identifier: str) -> list[str]:
             current += char
         if current:
             result.append(current.lower())
-    return result
+    return tuple(result)
 
 
 @cache

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
-from fnmatch import fnmatchcase
+from fnmatch import translate
+from functools import cache
 
 from sqlsoul.model import Catalog, Column, ConstraintKind, Table
 from sqlsoul.naming import entity_forms
@@ -37,8 +39,13 @@ def has_constraint(catalog: Catalog, table: Table, column: str, kind: Constraint
 
 
 def matches_any(name: str, patterns: Iterable[str]) -> bool:
-    lowered = name.lower()
-    return any(fnmatchcase(lowered, pattern.lower()) for pattern in patterns)
+    """Whether a name matches one of the glob patterns, whatever the case of either."""
+    return _any_of(tuple(patterns)).match(name.lower()) is not None
+
+
+@cache  # rules ask with the same few pattern lists for every column
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{translate(pattern.lower())})" for pattern in patterns) or "(?!)")
 
 
 def key_columns(table: Table) -> set[str]:
