@@ -26,13 +26,13 @@ import hashlib
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlsoul.dialects import MARIADB, MYSQL, POSTGRES
 from sqlsoul.engine import LintResult
 from sqlsoul.findings import Finding
+from sqlsoul.records import record
 from sqlsoul.source import SourceFile
 
 BASELINE_VERSION = 1
@@ -53,7 +53,7 @@ class BaselineError(Exception):
     """A baseline file that cannot be read or written: one line, exit 2."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Key:
     path: str
     code: str
@@ -71,7 +71,7 @@ class Key:
                 "ordinal": self.ordinal}
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class BaselineMatch:
     """A run's findings split by a baseline."""
 

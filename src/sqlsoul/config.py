@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlsoul.dialects import DEFAULT_MARIADB_VERSION, DEFAULT_MYSQL_VERSION, DIA
 from sqlsoul.engine import LintSettings
 from sqlsoul.findings import Severity
 from sqlsoul.history import HistorySettings, LayoutOptions
+from sqlsoul.records import record
 from sqlsoul.registry import Registry
 
 CONFIG_FILE = ".sqlsoul.yaml"
@@ -30,7 +31,7 @@ class ConfigError(Exception):
     """A configuration problem, already phrased as `file:line: what is wrong`."""
 
 
-@dataclass(slots=True)
+@record
 class Config:
     """The settings read from .sqlsoul.yaml or pyproject.toml's [tool.sqlsoul]."""
 

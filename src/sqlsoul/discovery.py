@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from fnmatch import fnmatchcase
 from functools import cache
 from pathlib import Path
@@ -12,6 +12,7 @@ from sqlsoul.config import CONFIG_FILE, PYPROJECT, has_tool_section
 from sqlsoul.dialects import engine_in_name
 from sqlsoul.history import Chain, History, HistorySettings, InputFile, SourceCache
 from sqlsoul.ordering import path_key
+from sqlsoul.records import record
 
 SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".venv", "venv", "build", "dist", "target", "__pycache__"})
 STDIN = "-"
@@ -21,7 +22,7 @@ class DiscoveryError(Exception):
     """A path the user named does not exist."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ProjectRoot:
     """The folder that root-relative paths start from, and the config found there."""
 
@@ -88,7 +89,7 @@ def _excluded(relative: str, patterns: list[str]) -> bool:
 # cost more than parsing the file.
 
 
-@dataclass(slots=True)
+@record
 class _Found:
     """A file found under the inputs, with the history folder it belongs to."""
 
@@ -97,7 +98,7 @@ class _Found:
     item: InputFile
 
 
-@dataclass(slots=True)
+@record
 class _Folder:
     """A history folder and the files found in it."""
 

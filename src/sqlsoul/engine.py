@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlsoul.model import Catalog, Origin
 from sqlsoul.parse_ahead import ParseAhead
 from sqlsoul.parsing import ParsedFile, Statement, parse
 from sqlsoul.plpgsql import FUNCTION_BODY_CATEGORIES, do_statements, function_statements, leading_words
+from sqlsoul.records import record
 from sqlsoul.registry import Registry
 from sqlsoul.replay import Replayer
 from sqlsoul.rules.base import Rule, RuleMeta
@@ -38,7 +39,7 @@ UNSUPPORTED_STATEMENT = "unsupported-statement"
 
 
 
-@dataclass(slots=True)
+@record
 class LintSettings:
     """What a lint run checks and how: enabled rules, severities, options and targets."""
 
@@ -54,7 +55,7 @@ class LintSettings:
     stop_at: str | None = None  # replay no unit after the one this version names (see unit_matches)
 
 
-@dataclass(slots=True)
+@record
 class LintResult:
     """What a lint run found, with the counts of files and statements."""
 
@@ -112,7 +113,7 @@ class _Reported:
         )
 
 
-@dataclass(slots=True)
+@record
 class StatementContext:
     """What a statement rule sees: the statement, its file, the catalog just before it, and the
     session of its migration so far (transaction, timeouts, tables created in it)."""
@@ -134,7 +135,7 @@ class StatementContext:
         self.source.redact(span)
 
 
-@dataclass(slots=True)
+@record
 class HistoryContext:
     """What a history rule sees: the final catalog and the files that built it."""
 
@@ -245,7 +246,7 @@ class Linter:
         ]
 
 
-@dataclass(slots=True)
+@record
 class UnitContext:
     """What a unit rule sees: one migration, the schema before it, after its up, after its down.
 
@@ -274,7 +275,7 @@ class UnitContext:
             reporter.add(self.rule.meta.name, span, message, help_text, statement)
 
 
-@dataclass(slots=True)
+@record
 class _FileState:
     """One file of a chain run: its source, statements, reporter and findings."""
 

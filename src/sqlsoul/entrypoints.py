@@ -11,14 +11,15 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
+
+from sqlsoul.records import record
 
 _METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class EntryPoint:
     """An installed distribution's entry point, read from its metadata."""
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
+
+from sqlsoul.records import record
 
 
 class Severity(IntEnum):
@@ -23,7 +24,7 @@ class Severity(IntEnum):
             raise ValueError(f"unknown severity {value!r}; use error, warning or note") from None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Span:
     """A half-open range of UTF-8 byte offsets into a source file's text."""
 
@@ -31,7 +32,7 @@ class Span:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Related:
     """Another place a finding concerns (the up statement a down fails to invert, say)."""
 
@@ -42,7 +43,7 @@ class Related:
     message: str
 
 
-@dataclass(slots=True)
+@record
 class Finding:
     """What a rule found: where (1-based line and column, end exclusive), what, and how to fix it."""
 

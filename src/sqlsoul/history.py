@@ -14,16 +14,17 @@ from __future__ import annotations
 import codecs
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from enum import Enum
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 from sqlsoul.dialects import POSTGRES
+from sqlsoul.records import record
 from sqlsoul.source import SourceFile
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class InputFile:
     """A file to lint, named as the user gave it and relative to the project root."""
 
@@ -39,7 +40,7 @@ class TransactionMode(str, Enum):
     AUTOCOMMIT = "autocommit"  # statement by statement, each committed on its own
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Part:
     """The statements of one file that start in [start, end) (bytes of the file's text)."""
 
@@ -51,7 +52,7 @@ class Part:
         return self.start <= offset and (self.end is None or offset < self.end)
 
 
-@dataclass(slots=True)
+@record
 class Unit:
     """One migration: the parts of files its up and its down run, and how the framework sends them."""
 
@@ -75,7 +76,7 @@ class Unit:
         return {part.file for part in (*self.up, *(self.down or ()))}
 
 
-@dataclass(slots=True)
+@record
 class MigrationFile:
     """A file of a history, with the same-length edits its layout makes before parsing."""
 
@@ -84,7 +85,7 @@ class MigrationFile:
     replayed: bool = True  # False for files that are checked but do not change the schema (sqitch verify)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class LayoutProblem:
     """Something wrong with the history itself (a duplicate version, a down without its up)."""
 
@@ -94,7 +95,7 @@ class LayoutProblem:
     message: str
 
 
-@dataclass(slots=True)
+@record
 class History:
     """The files of one migration folder and the units its layout found in them, in run order."""
 
@@ -127,7 +128,7 @@ def decode(data: bytes) -> tuple[str, int | None]:
         return data.decode("utf-8", "replace"), error.start
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ReadFile:
     """A file as read: its source, or why it could not be read."""
 
@@ -186,7 +187,7 @@ def _file_bytes(path: str) -> bytes:
     return b"".join(chunks)
 
 
-@dataclass(slots=True)
+@record
 class Chain:
     """What one lint of one history covers: folders replayed in order into one schema model."""
 
@@ -211,7 +212,7 @@ DUPLICATE_VERSION = "duplicate-migration-version"
 UNPAIRED = "unpaired-migration"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class LayoutOptions:
     """Settings that change how layouts read a folder (config keys of the same names)."""
 
@@ -235,7 +236,7 @@ def reveal_edit(start: int, prefix_length: int) -> tuple[int, bytes]:
     return (start, b" " * prefix_length)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class HistorySettings:
     """How folders become histories (the `history`, `base_schema`, `lint_from` and layout keys)."""
 

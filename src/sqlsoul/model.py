@@ -7,13 +7,14 @@ Front ends for any dialect fill these classes; rules read them. What a front end
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from itertools import count
 from operator import attrgetter
 from typing import Any
 
 from sqlsoul.findings import Span
+from sqlsoul.records import record
 
 QualifiedName = tuple[str, str]  # (schema, name), folded as the engine folds identifiers
 
@@ -32,7 +33,7 @@ INTEGER_TYPES = frozenset(
 STRUCTURED_TYPES = frozenset({"json", "jsonb", "hstore", "xml"})
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Origin:
     """Where an object was introduced: which file of the history, which statement, what to highlight."""
 
@@ -41,7 +42,7 @@ class Origin:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class TypeRef:
     """A column's type as written: name, schema, modifiers, array, and a MySQL ENUM's members."""
 
@@ -73,7 +74,7 @@ class ConstraintKind(Enum):
     EXCLUSION = "exclusion"
 
 
-@dataclass(slots=True)
+@record
 class Constraint:
     """A table constraint (primary key, unique, foreign key, check, exclusion) in the model."""
 
@@ -88,7 +89,7 @@ class Constraint:
     enforced: bool = True  # False for MySQL's CHECK ... NOT ENFORCED: stored, and checks nothing
 
 
-@dataclass(slots=True)
+@record
 class Column:
     """A column in the model: type, nullability, default and comment."""
 
@@ -102,7 +103,7 @@ class Column:
     owner: int = field(default=0, compare=False, repr=False)  # the table generation that may change it
 
 
-@dataclass(slots=True)
+@record
 class Index:
     """An index in the model, with what decides whether another index can stand in for it."""
 
@@ -124,7 +125,7 @@ def not_null_condition(column: str) -> str:
     return f"{column} IS NOT NULL"
 
 
-@dataclass(slots=True)
+@record
 class Table:
     """A table in the model: columns, constraints and indexes, with where it was created."""
 
@@ -200,7 +201,7 @@ def _copy(item: Any) -> Any:
 _FIELD_GETTERS: dict[type, Any] = {}
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Domain:
     """A domain in the model: its base type and whether a CHECK constrains it."""
 
@@ -208,7 +209,7 @@ class Domain:
     has_check: bool = False
 
 
-@dataclass(slots=True)
+@record
 class Catalog:
     """The schema model a history builds: tables, enums, domains, schemas and the search path."""
 

@@ -11,7 +11,7 @@ with the pieces after it.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from sqlsoul.libpg import parser as pg
@@ -22,6 +22,7 @@ except ImportError:  # no orjson on this interpreter (it is a dependency on CPyt
     from json import loads as json_loads
 
 from sqlsoul.findings import Span
+from sqlsoul.records import record
 from sqlsoul.source import SourceFile, scan
 
 _COMMENT_TOKENS = frozenset({"SQL_COMMENT", "C_COMMENT"})
@@ -34,7 +35,7 @@ INSIDE_DO = "do"
 INSIDE_FUNCTION = "function"
 
 
-@dataclass(slots=True)
+@record
 class Statement:
     """One statement of a file: its span, kind and libpg_query tree."""
 
@@ -57,7 +58,7 @@ class Statement:
         return self.base + location
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ParseFailure:
     """A stretch of a file that did not parse, and the parser's message."""
 
@@ -65,7 +66,7 @@ class ParseFailure:
     message: str
 
 
-@dataclass(slots=True)
+@record
 class ParsedFile:
     """A file's statements and the stretches that did not parse."""
 

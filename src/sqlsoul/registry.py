@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from sqlsoul.entrypoints import entry_points
+from sqlsoul.records import record
 from sqlsoul.rules.base import Rule, RuleMeta
 
 ENTRY_POINT_GROUP = "sqlsoul.rules"
@@ -20,7 +20,7 @@ class PluginError(Exception):
     """A rule pack could not be loaded or declares rules that clash; the run must stop."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Registry:
     """Every rule of the run, built-in and from rule packs, by code and by name."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Protocol
 
 from sqlsoul.dialects import DEFAULT_MARIADB_VERSION, DEFAULT_MYSQL_VERSION, MARIADB, MYSQL, POSTGRES, SQLITE
@@ -30,6 +30,7 @@ from sqlsoul.model import (
     not_null_condition,
 )
 from sqlsoul.parsing import Statement
+from sqlsoul.records import record
 from sqlsoul.source import SourceFile
 
 Node = dict[str, Any]
@@ -84,7 +85,7 @@ class ServerVersions(Protocol):
     mariadb_version: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class DefaultVersions:
     """The releases sqlsoul judges against when nobody says otherwise."""
 

@@ -20,11 +20,12 @@ Statements in a Simple Query"):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from sqlsoul.history import TransactionMode
 from sqlsoul.parsing import Statement
+from sqlsoul.records import record
 from sqlsoul.source import SourceFile
 
 BEGIN_KINDS = frozenset({"TRANS_STMT_BEGIN", "TRANS_STMT_START"})
@@ -45,7 +46,7 @@ def transaction_kind(statement: Statement) -> str | None:
     return statement.node.get("kind") if statement.kind == "TransactionStmt" else None
 
 
-@dataclass(slots=True)
+@record
 class Session:
     """What a migration has done so far, as the statements after it see it."""
 

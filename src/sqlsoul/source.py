@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import accumulate
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlsoul.libpg import parser as pg
 
 from sqlsoul.dialects import MARIADB, MYSQL, POSTGRES, SQLITE
 from sqlsoul.findings import Span
+from sqlsoul.records import record
 
 # psql meta-commands (\set, \connect, \gset ...) take the rest of their line.
 _META_COMMAND = re.compile(rb"^[ \t]*\\[^\n]*", re.MULTILINE)
@@ -84,7 +85,7 @@ def blank_non_sql(data: bytes, dialect: str = POSTGRES) -> bytes:
     return data
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ScanError:
     """A lexical error the scanner reported, at a character index."""
 
@@ -92,7 +93,7 @@ class ScanError:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Scan:
     """The tokens PostgreSQL's scanner read from a text, with the errors it went on after."""
 
@@ -199,7 +200,7 @@ def _locate_positionless_error(text: str, message: str) -> tuple[int, int]:
     return max(end - 1, 0), end
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Comment:
     """A comment in a file: its span, text and lines."""
 
@@ -210,7 +211,7 @@ class Comment:
     own_line: bool  # nothing but whitespace precedes it on its line
 
 
-@dataclass(slots=True)
+@record
 class SourceFile:
     """One input: its text as decoded, its UTF-8 bytes, and the SQL-only view that is parsed."""
 

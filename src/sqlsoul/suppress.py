@@ -34,10 +34,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from sqlsoul.findings import Finding, Span
 from sqlsoul.parsing import ParsedFile
+from sqlsoul.records import record
 from sqlsoul.registry import Registry
 from sqlsoul.source import Comment, SourceFile
 
@@ -50,7 +51,7 @@ _DIRECTIVE = re.compile(r"^(?:--+|/\*+|\#+)\s*sqlsoul:\s*(ignore-file|ignore)\b\
 Problem = tuple[str, Span, str]  # (rule name, where, message)
 
 
-@dataclass(slots=True)
+@record
 class _Directive:
     """One suppression comment: the codes it names and whether it covers the whole file."""
 

@@ -15,8 +15,9 @@ A file's dialect is decided in this order (see `DialectChoice`):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
+
+from sqlsoul.records import record
 
 POSTGRES, MYSQL, MARIADB, SQLITE = "postgres", "mysql", "mariadb", "sqlite"
 DIALECTS = (POSTGRES, MYSQL, MARIADB, SQLITE)
@@ -76,7 +77,7 @@ def history_dialect(paths: Iterable[str]) -> str | None:
     return ENGINE_DIALECTS[engines.pop()] if len(engines) == 1 else None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class DialectChoice:
     """What decides each file's dialect (the order is the module's docstring's)."""
 

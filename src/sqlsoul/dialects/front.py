@@ -52,7 +52,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import deepcopy
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from sqlglot import exp
@@ -66,6 +66,7 @@ from sqlsoul.dialects.split import Piece, split_statements
 from sqlsoul.dialects.translate import Node, NotModelled, Placed, Translated, Translator, Unmodelled
 from sqlsoul.findings import Span
 from sqlsoul.parsing import INSIDE_DO, ParseFailure, ParsedFile, Statement
+from sqlsoul.records import record
 from sqlsoul.source import SourceFile
 
 _MYSQL_FAMILY = frozenset({MYSQL, MARIADB})
@@ -143,7 +144,7 @@ _CHARACTERISTICS = frozenset({
 })
 
 
-@dataclass(slots=True)
+@record
 class _Procedure:
     """A procedure the file creates: its tokens, where its body starts, its note while not called."""
 

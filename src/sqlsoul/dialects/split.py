@@ -17,10 +17,11 @@ directives) comes from here and agrees with how the statements were cut.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 
 from sqlsoul.dialects import MARIADB, MYSQL, SQLITE
+from sqlsoul.records import record
 
 _MYSQL_FAMILY = frozenset({MYSQL, MARIADB})
 
@@ -52,7 +53,7 @@ _SQLITE_TRIGGER = re.compile(r"create\s+(?:temp\s+|temporary\s+)?trigger\b", re.
 _BODY_WORDS = r"(?i:\b(?P<word>begin|case|end)\b)"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Piece:
     """One statement: character range from its first token to its last non-blank character."""
 
@@ -60,13 +61,13 @@ class Piece:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class SplitError:
     position: int  # character index of the quote or comment that is never closed
     message: str
 
 
-@dataclass(slots=True)
+@record
 class Split:
     pieces: list[Piece] = field(default_factory=list)
     errors: list[SplitError] = field(default_factory=list)

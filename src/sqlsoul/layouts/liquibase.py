@@ -41,7 +41,7 @@ followed by more changeset SQL gets a `;` in place of its line end when its SQL 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from sqlsoul.history import (
@@ -58,6 +58,7 @@ from sqlsoul.history import (
     marker_edit,
     reveal_edit,
 )
+from sqlsoul.records import record
 
 NAME = "liquibase"
 
@@ -84,14 +85,14 @@ _ROLLBACK_REFERENCE_PATH = re.compile(r".*changesetPath:(\S+).*", re.IGNORECASE)
 _GO = re.compile(rb"\s*go\s*", re.IGNORECASE)
 
 
-@dataclass(slots=True)
+@record
 class _Line:
     start: int  # byte offset of the line
     end: int  # byte offset of its end, before "\r\n" or "\n"
     text: bytes  # without the line end
 
 
-@dataclass(slots=True)
+@record
 class _Rollback:
     block: bool  # a `/* liquibase rollback */` block, else a run of `--rollback` lines
     start: int  # byte offset of its first line
@@ -101,7 +102,7 @@ class _Rollback:
     last: _Line | None = None  # its last `--rollback` line
 
 
-@dataclass(slots=True)
+@record
 class _Changeset:
     author: str
     id: str

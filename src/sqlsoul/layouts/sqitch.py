@@ -29,7 +29,7 @@ framework adds no transaction of its own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from sqlsoul.history import (
@@ -43,6 +43,7 @@ from sqlsoul.history import (
     TransactionMode,
     Unit,
 )
+from sqlsoul.records import record
 
 NAME = "sqitch"
 PLAN = "sqitch.plan"
@@ -52,7 +53,7 @@ _CHANGE = re.compile(r"^\s*(?:[+-]\s*)?(?P<name>[^\s:@#\\]+)(?P<rest>.*)$")
 _TAG = re.compile(r"^\s*@(?P<name>[^\s:@#\\/]+)")
 
 
-@dataclass(slots=True)
+@record
 class _Entry:
     name: str
     note: str

@@ -4,12 +4,12 @@ print nothing and import nothing they do not need, so each format loads only whe
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlsoul.engine import LintResult
+from sqlsoul.records import record
 from sqlsoul.rules.base import RuleMeta
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ FORMATS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ReportContext:
     """What every output format needs beside the findings."""
 

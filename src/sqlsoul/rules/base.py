@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlsoul.findings import Severity
+from sqlsoul.records import record
 
 if TYPE_CHECKING:
     from sqlsoul.engine import HistoryContext, StatementContext, UnitContext
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 OPTION_TYPES = {"list[str]": list, "str": str, "int": int, "bool": bool}
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class OptionSpec:
     """An option a rule takes in the config: name, type, default and what it does."""
 
@@ -37,7 +38,7 @@ class OptionSpec:
         return value
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class RuleMeta:
     """A rule's catalog entry (from rules/<CODE>.yaml): code, name, severity, dialects, help."""
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlsoul.dialects import POSTGRES, DialectChoice, engine_in_name
@@ -23,6 +22,7 @@ from sqlsoul.engine import chain_inputs, unit_matches
 from sqlsoul.findings import Finding
 from sqlsoul.history import Chain, Unit
 from sqlsoul.model import Catalog
+from sqlsoul.records import record
 from sqlsoul.rules.labels import written_as
 
 T = TypeVar("T")
@@ -34,7 +34,7 @@ class SchemaDocError(Exception):
     """What the user asked for cannot be documented (an unknown --at version, a diagram of two histories)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class SchemaDoc:
     """One history's final schema and what the documentation says about where it comes from."""
 
@@ -103,7 +103,7 @@ def unknown_version(chain: Chain, version: str, label: str) -> SchemaDocError:
     return SchemaDocError(f"--at {version}: no unit of the history in {label} has this version or name{span}")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Planned:
     label: str
     stop: tuple[str, int] | None  # --at: the last unit's name and how many units run

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from sqlsoul.model import Catalog, Column, Constraint, ConstraintKind, Index, QualifiedName, Table, TypeRef
+from sqlsoul.records import record
 from sqlsoul.rules.labels import type_label
 
 DEFAULT_SCHEMA = "public"  # tables in it are named without their schema
@@ -47,7 +47,7 @@ def indexes(table: Table) -> list[Index]:
     return sorted(table.indexes, key=lambda index: (index.name or "", tuple(column or "" for column in index.columns)))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Reference:
     """A foreign key seen from the table it references."""
 

@@ -10,10 +10,11 @@ them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from sqlsoul.model import Catalog, ConstraintKind, Table, TypeRef
+from sqlsoul.records import record
 from sqlsoul.replay import SERIAL_STORAGE
 
 _USER_RELATION = """
@@ -51,14 +52,14 @@ _ENUMS = """
     GROUP BY n.nspname, t.typname"""
 
 
-@dataclass(slots=True)
+@record
 class Mismatch:
     key: str  # what disagrees, as a message names it
     model: str  # what sqlsoul's model says
     real: str  # what PostgreSQL says
 
 
-@dataclass(slots=True)
+@record
 class CrossCheck:
     # Objects only the database has that appeared in a unit running code the model does not follow:
     # unknown to the model from then on (kept from one unit's check to the next).

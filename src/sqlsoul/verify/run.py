@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from sqlsoul.engine import LintResult, LintSettings
@@ -22,6 +22,7 @@ from sqlsoul.history import Chain, InputFile, Part, TransactionMode, Unit
 from sqlsoul.model import Catalog
 from sqlsoul.parsing import ParsedFile, Statement, parse
 from sqlsoul.plpgsql import do_statements
+from sqlsoul.records import record
 from sqlsoul.registry import Registry
 from sqlsoul.replay import Replayer
 from sqlsoul.session import directed_mode
@@ -46,20 +47,20 @@ _ROLE_MISSING = re.compile(r'^role "(.+)" does not exist')
 _SETTING_MISSING = re.compile(r'^unrecognized configuration parameter "(.+)"')
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class VerifyOptions:
     settings: list[tuple[str, str]] = field(default_factory=list)  # --setting name=value
     skip_unavailable_extensions: bool = False
     progress: Callable[[int, int, str], None] | None = None  # (unit number, units, unit name)
 
 
-@dataclass(slots=True)
+@record
 class _Located:
     file: int
     statement: Statement
 
 
-@dataclass(slots=True)
+@record
 class VerifyOutcome:
     result: LintResult
     model_unknowns: int = 0  # objects sqlsoul's model marks unknown, in the last schema cross-checked

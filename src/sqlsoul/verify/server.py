@@ -25,10 +25,11 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
+
+from sqlsoul.records import record
 
 INSTALL_HINT = "pip install 'sqlsoul[verify]'"
 SYSTEM_USER = "sqlsoul_verify"  # runs initdb and postgres when sqlsoul runs as root
@@ -62,7 +63,7 @@ def embedded_bin_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Server:
     """Where to connect: libpq connection parameters (never printed: they may hold a password)."""
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from sqlsoul.dialects import LABELS
 from sqlsoul.engine import StatementContext
 from sqlsoul.findings import Span
+from sqlsoul.records import record
 from sqlsoul.replay import target_version
 from sqlsoul.rules.labels import relation_label, sql_name
 
@@ -16,7 +16,7 @@ Node = dict[str, Any]
 _DECLARING_COMMANDS = frozenset({"AT_AddColumn", "AT_AlterColumnType", "AT_AddConstraint"})  # MODIFY is AT_AlterColumnType
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Declared:
     """A constraint as a statement declares it: on a column (in its definition) or on the table."""
 

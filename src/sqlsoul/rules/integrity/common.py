@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from sqlsoul.dialects import SQLITE
 from sqlsoul.model import Catalog, Constraint, ConstraintKind, Origin, Table
+from sqlsoul.records import record
 from sqlsoul.rules.dialect.recipes import is_mysql, sqlite_table_rebuild
 from sqlsoul.rules.labels import qualified_label, sql_name
 
@@ -20,7 +20,7 @@ _CONSTRAINT_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class TableIndex:
     """An index of a table as the integrity rules compare them."""
 

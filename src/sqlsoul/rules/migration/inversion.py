@@ -14,10 +14,10 @@ difference (paired by the origin the object keeps through renames), not a remova
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlsoul.model import Catalog, Column, Constraint, ConstraintKind, Index, QualifiedName, Table, TypeRef
+from sqlsoul.records import record
 
 # What kind of object differs.
 TABLE, COLUMN, CONSTRAINT, INDEX, ENUM, DOMAIN = "table", "column", "constraint", "index", "enum", "domain"
@@ -41,7 +41,7 @@ _TYPE_ALIASES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Difference:
     """One way two schema models differ: an object added, removed, changed or renamed."""
 

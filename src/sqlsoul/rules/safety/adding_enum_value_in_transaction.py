@@ -13,13 +13,13 @@ which is rare and cheap to suppress.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from sqlsoul.engine import UnitContext
 from sqlsoul.findings import Span
 from sqlsoul.model import Catalog, TypeRef
 from sqlsoul.parsing import Statement
+from sqlsoul.records import record
 from sqlsoul.replay import names
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.labels import sql_name
@@ -29,7 +29,7 @@ IN_TRANSACTION_VERSION = 12  # ADD VALUE may run in a transaction block from Pos
 NEW_TYPE_VALUES_VERSION = 17  # from 17, values added to a type created in the same transaction are usable at once
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class _Added:
     """An enum value added in the migration, and where."""
 

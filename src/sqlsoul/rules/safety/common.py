@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlsoul.engine import StatementContext
 from sqlsoul.findings import Span
 from sqlsoul.history import TransactionMode
 from sqlsoul.model import Catalog, ConstraintKind, QualifiedName, Table, TypeRef
+from sqlsoul.records import record
 from sqlsoul.replay import SERIAL_STORAGE, names, type_ref
 from sqlsoul.rules.labels import relation_label, sql_name
 
@@ -272,7 +272,7 @@ _DROP_LOCKS = {"OBJECT_TRIGGER": ACCESS_EXCLUSIVE, "OBJECT_POLICY": ACCESS_EXCLU
 ATTACH_PARTITION_VERSION = 12  # from PostgreSQL 12 ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the parent
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class TableLock:
     """A lock strong enough to block writes (SHARE or stronger) on a table other sessions use."""
 
@@ -289,7 +289,7 @@ class TableLock:
         return f"every write to {self.table}"
 
 
-@dataclass(slots=True)
+@record
 class StrongLocks:
     """The strong locks a statement takes on live tables, and the long work it does while holding them."""
 

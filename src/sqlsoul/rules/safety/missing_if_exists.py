@@ -11,10 +11,11 @@ Only statements that have an IF [NOT] EXISTS form are judged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, NamedTuple
 
 from sqlsoul.engine import StatementContext
+from sqlsoul.records import record
 from sqlsoul.replay import names
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.labels import relation_label, sql_name
@@ -41,7 +42,7 @@ class _Missing(NamedTuple):
     fix: str  # the statement written to survive that
 
 
-@dataclass(slots=True)
+@record
 class _PartState:
     """What earlier statements of the part did that makes a later one safe to repeat."""
 

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from sqlsoul.engine import StatementContext
 from sqlsoul.findings import Span
+from sqlsoul.records import record
 from sqlsoul.rules.base import Rule, builtin_meta
 
 Node = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Feature:
     """Syntax that PostgreSQL accepts from some version on."""
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlsoul.engine import StatementContext
 from sqlsoul.findings import Span
 from sqlsoul.parsing import Statement
+from sqlsoul.records import record
 from sqlsoul.rules.labels import relation_label, sql_name
 from sqlsoul.source import SourceFile
 
@@ -62,7 +62,7 @@ def word_span(source: SourceFile, statement: Statement, location: int | None) ->
     return Span(start, source.identifier_end(start))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Grant:
     """A GRANT of privileges on objects (or the GRANT of an ALTER DEFAULT PRIVILEGES), in SQL words."""
 

@@ -7,12 +7,12 @@ keeps no functions, so a fix in a later migration is not seen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from sqlsoul.engine import UnitContext
 from sqlsoul.findings import Span
 from sqlsoul.model import TypeRef
 from sqlsoul.parsing import Statement
+from sqlsoul.records import record
 from sqlsoul.rules.base import Rule, builtin_meta
 from sqlsoul.rules.labels import sql_name, type_label
 from sqlsoul.rules.security.common import Node, word_span
@@ -23,7 +23,7 @@ _SIGNATURE_MODES = frozenset({"FUNC_PARAM_IN", "FUNC_PARAM_DEFAULT", "FUNC_PARAM
 _PINNING = frozenset({"VAR_SET_VALUE", "VAR_SET_CURRENT"})
 
 
-@dataclass(slots=True)
+@record
 class _Function:
     """A function as a statement names it."""
 

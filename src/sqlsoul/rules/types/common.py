@@ -4,12 +4,13 @@ shape "every judged column of these types gets one finding"."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import ClassVar
 
 from sqlsoul.dialects import POSTGRES
 from sqlsoul.engine import HistoryContext
 from sqlsoul.model import Catalog, Column, Table, TypeRef
+from sqlsoul.records import record
 from sqlsoul.rules.base import Rule
 from sqlsoul.rules.dialect.recipes import dialect_at
 from sqlsoul.rules.design.common import judged_columns
@@ -19,7 +20,7 @@ from sqlsoul.rules.labels import column_label, sql_name, type_label
 _MAX_DOMAIN_DEPTH = 8
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class TypedColumn:
     """A judged column with the built-in type it stores."""
 
