@@ -1,11 +1,12 @@
-"""`record`: data classes whose methods are compiled in one step.
+"""`record`: data classes that cost little to define.
 
 Start-up time counts (pre-commit runs sqlsoul on every commit), and on Python 3.11 and 3.12
 `dataclasses.dataclass` compiles each method it writes on its own: __init__, __repr__, __eq__,
 __hash__, and __setattr__ and __delattr__ for a frozen class. For sqlsoul's classes that was about
 0.45 ms a class, 25 ms of every run. `record` lets `dataclasses` read the fields, so `fields()`,
-`replace()` and `is_dataclass()` work as ever, then compiles __init__, __eq__ and __hash__ with one
-`exec`; __repr__ and the frozen guards are shared functions. Every record has __slots__.
+`replace()` and `is_dataclass()` work as ever, then compiles __init__ alone (it runs for every
+object); __eq__, __hash__, __repr__ and the frozen guards are shared functions that read the fields
+through one `attrgetter`. Every record has __slots__.
 
 The methods behave as those of `dataclass(slots=True)` (and `frozen=True`) for what the fields of
 sqlsoul's classes use: defaults, default_factory, init=False, compare=False, repr=False, and a
@@ -17,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import MISSING, Field, FrozenInstanceError
+from operator import attrgetter
 from reprlib import recursive_repr
 from typing import Any, TypeVar, dataclass_transform, overload
 
@@ -69,33 +71,48 @@ def _build(cls: type[T], frozen: bool) -> type[T]:
         lines.append(f"_set(self, {item.name!r}, {value})" if frozen else f"self.{item.name} = {value}")
     if hasattr(cls, "__post_init__"):
         lines.append("self.__post_init__()")
-    compared = "".join(f"self.{item.name}," for item in fields if item.compare)
-    other = "".join(f"other.{item.name}," for item in fields if item.compare)
-    source = [
-        f"def __init__({', '.join(parameters)}):",
-        *(f"    {line}" for line in lines or ["pass"]),
-        "def __eq__(self, other):",
-        "    if other.__class__ is self.__class__:",
-        f"        return ({compared}) == ({other})",
-        "    return NotImplemented",
-    ]
-    if frozen:
-        hashed = "".join(f"self.{item.name}," for item in fields if (item.compare if item.hash is None else item.hash))
-        source += ["def __hash__(self):", f"    return hash(({hashed}))"]
-    exec("\n".join(source), scope)  # noqa: S102 - the source is made above from field names only
-    for name in ("__init__", "__eq__", "__hash__"):
-        if name in scope:
-            scope[name].__qualname__ = f"{cls.__qualname__}.{name}"
-            setattr(cls, name, scope[name])
+    source = "\n    ".join([f"def __init__({', '.join(parameters)}):", *(lines or ["pass"])])
+    exec(source, scope)  # noqa: S102 - the source is made above from field names only
+    scope["__init__"].__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = scope["__init__"]  # type: ignore[misc]
+    cls.__eq__ = _eq_of(_values_of([item.name for item in fields if item.compare]))  # type: ignore[method-assign,assignment]
     if not frozen:
         cls.__hash__ = None  # type: ignore[assignment]  # mutable and compared by value: unhashable, as dataclasses makes it
     else:
+        hashed = [item.name for item in fields if (item.compare if item.hash is None else item.hash)]
+        cls.__hash__ = _hash_of(_values_of(hashed))  # type: ignore[method-assign,assignment]
         cls.__setattr__ = _frozen_setattr  # type: ignore[method-assign,assignment]
         cls.__delattr__ = _frozen_delattr  # type: ignore[method-assign,assignment]
         cls.__getstate__ = _frozen_getstate  # type: ignore[attr-defined]
         cls.__setstate__ = _frozen_setstate  # type: ignore[attr-defined]
     cls.__repr__ = _repr_of(tuple(item.name for item in fields if item.repr))  # type: ignore[method-assign,assignment]
     return cls
+
+
+def _values_of(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """The tuple of an object's values of these fields: what dataclasses compare and hash."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda item: (one(item),)
+    return lambda item: ()
+
+
+def _eq_of(values: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any, Any], Any]:
+    def __eq__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return values(self) == values(other)
+        return NotImplemented
+
+    return __eq__
+
+
+def _hash_of(values: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any], int]:
+    def __hash__(self: Any) -> int:
+        return hash(values(self))
+
+    return __hash__
 
 
 def _repr_of(names: tuple[str, ...]) -> Callable[[Any], str]:
