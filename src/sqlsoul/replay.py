@@ -145,7 +145,11 @@ def column_type(definition: Node) -> TypeRef | None:
 def column_refs(expression: Any) -> list[str]:
     """Names of the columns an expression reads (the last part of each column reference), in the
     order they are written. A loop over a stack: expressions nest deeply, and recursive generators
-    cost a frame per level."""
+    cost a frame per level. The replay, the naming of a CHECK and the rules each ask about the same
+    CHECK expression, which can be large: the last few answers are kept, by the tree's identity."""
+    seen = _COLUMN_REFS_SEEN.get(id(expression))
+    if seen is not None and seen[0] is expression:
+        return list(seen[1])
     found: list[str] = []
     pending = [expression]
     while pending:
@@ -160,7 +164,14 @@ def column_refs(expression: Any) -> list[str]:
                 pending.extend(reversed(item.values()))  # reversed: popped in written order
         elif isinstance(item, list):
             pending.extend(reversed(item))
+    if len(_COLUMN_REFS_SEEN) >= 16:
+        _COLUMN_REFS_SEEN.clear()
+    # The tree is kept with its answer: while it is alive, no other object can take its id.
+    _COLUMN_REFS_SEEN[id(expression)] = (expression, tuple(found))
     return found
+
+
+_COLUMN_REFS_SEEN: dict[int, tuple[Any, tuple[str, ...]]] = {}
 
 
 def constant_text(expression: Node | None) -> str | None:
@@ -850,6 +861,10 @@ class Replayer:
         elements = [param["IndexElem"] for param in node.get("indexParams") or ()]
         including = [param["IndexElem"] for param in node.get("indexIncludingParams") or ()]
         columns = tuple(self._spelled(table, element["name"]) if element.get("name") else None for element in elements)
+        # What the index's expressions and WHERE clause read (most indexes have neither).
+        expressions = [element["expr"] for element in elements if element.get("expr")]
+        if node.get("whereClause"):
+            expressions.append(node["whereClause"])
         if not name and site.dialect in (MYSQL, MARIADB):
             name = _mysql_index_name(table, columns[0] if columns else None)
         elif not name:  # PostgreSQL names it table_columns_idx (or _key for a unique constraint's index)
@@ -866,7 +881,7 @@ class Replayer:
                 column_options=tuple(_column_options(element) for element in elements),
                 include=tuple(element["name"] for element in including if element.get("name")),
                 predicate=_predicate(node.get("whereClause")),
-                read=frozenset(column_refs([element.get("expr") for element in elements] + [node.get("whereClause")])),
+                read=frozenset(column_refs(expressions)) if expressions else frozenset(),
             )
         )
 
