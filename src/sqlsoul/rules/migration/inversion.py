@@ -13,6 +13,7 @@ difference (paired by the origin the object keeps through renames), not a remova
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from typing import Any
 
@@ -300,10 +301,14 @@ def _same_table(old: Table, new: Table) -> bool:
             return False
         if a.type is not b.type and a.type != b.type:  # copies share the type object: identity first
             return False
-    old_keys = [(c.kind, c.name or "", c.columns, c.references or (), c.referenced_columns) for c in old.constraints]
-    new_keys = [(c.kind, c.name or "", c.columns, c.references or (), c.referenced_columns) for c in new.constraints]
-    if old_keys != new_keys and sorted(old_keys, key=repr) != sorted(new_keys, key=repr):
-        return False
+    # Copies share the constraint and index objects until one changes: identity first.
+    if not all(map(operator.is_, old.constraints, new.constraints)):
+        old_keys = [(c.kind, c.name or "", c.columns, c.references or (), c.referenced_columns) for c in old.constraints]
+        new_keys = [(c.kind, c.name or "", c.columns, c.references or (), c.referenced_columns) for c in new.constraints]
+        if old_keys != new_keys and sorted(old_keys, key=repr) != sorted(new_keys, key=repr):
+            return False
+    if all(map(operator.is_, old.indexes, new.indexes)):
+        return True
     old_shapes = [(i.name or "", i.columns, i.unique, i.method, i.partial) for i in old.indexes]
     new_shapes = [(i.name or "", i.columns, i.unique, i.method, i.partial) for i in new.indexes]
     return old_shapes == new_shapes or sorted(old_shapes, key=repr) == sorted(new_shapes, key=repr)
