@@ -244,13 +244,8 @@ class SourceFile:
     def line_starts(self) -> list[int]:
         """Byte offset of each line's start; built on first use (most files need no position)."""
         if self._line_starts is None:
-            starts = [0]
-            find = self.data.find
-            pos = find(b"\n")
-            while pos >= 0:
-                starts.append(pos + 1)
-                pos = find(b"\n", pos + 1)
-            self._line_starts = starts
+            # Each line starts one byte after the end of the one before (the last sum is past the end).
+            self._line_starts = [0, *accumulate(len(line) + 1 for line in self.data.split(b"\n"))][:-1]
         return self._line_starts
 
     def line_of(self, offset: int) -> int:
