@@ -173,6 +173,18 @@ class Linter:
         self._statement_rules_by_dialect: dict[str, dict[str, list[Rule]]] = {}
         self._applying: dict[tuple[str, frozenset[str]], list[Rule]] = {}
         self._reported: dict[str, _Reported | None] = {}
+        self._judging: dict[tuple[int, frozenset[str]], list[Rule]] = {}
+
+    def judging_subcommands(self, rules: list[Rule], present: frozenset[str]) -> list[Rule]:
+        """Those of an ALTER TABLE's rules that judge one of its subcommands (most migrations repeat
+        a few combinations: the answer is kept)."""
+        key = (id(rules), present)  # `rules` is one of the lists this linter keeps for the whole run
+        found = self._judging.get(key)
+        if found is None:
+            found = self._judging[key] = [
+                rule for rule in rules if not rule.subcommands or not rule.subcommands.isdisjoint(present)
+            ]
+        return found
 
     def reported_as(self, rule: str) -> _Reported | None:
         """How findings of a rule (by name or code) are stamped; None when the rule is not enabled."""
@@ -559,8 +571,10 @@ class _ChainRun:
         if not rules:
             return
         if statement.kind == "AlterTableStmt":
-            present = {item["AlterTableCmd"].get("subtype") for item in statement.node.get("cmds") or () if "AlterTableCmd" in item}
-            rules = [rule for rule in rules if not rule.subcommands or not rule.subcommands.isdisjoint(present)]
+            present = frozenset(
+                item["AlterTableCmd"].get("subtype") for item in statement.node.get("cmds") or () if "AlterTableCmd" in item
+            )
+            rules = self.linter.judging_subcommands(rules, present)
             if not rules:
                 return
         state = self.files[index]
