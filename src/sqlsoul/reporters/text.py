@@ -19,6 +19,9 @@ def _paint(text: str, style: str, color: bool) -> str:
     return f"{style}{text}{_RESET}" if color else text
 
 
+_LABELS = {severity: severity.label for severity in Severity}
+
+
 def one_line(message: str) -> str:
     """A message with its line breaks shown escaped: a quoted identifier may hold one, and a heading
     must stay one line (nor start a line of its own that a CI log would read as a command)."""
@@ -27,10 +30,10 @@ def one_line(message: str) -> str:
 
 def render_finding(finding: Finding, source_line: str | None, color: bool) -> str:
     location = _paint(f"{finding.path}:{finding.line}:{finding.column}:", _BOLD, color)
-    severity = _paint(finding.severity.label, _COLORS[finding.severity], color)
+    severity = _paint(_LABELS[finding.severity], _COLORS[finding.severity], color)
     lines = [f"{location} {severity} {finding.code} {finding.rule}: {one_line(finding.message)}"]
     if source_line is not None:
-        display = source_line.expandtabs(1)  # one column per character keeps the caret aligned
+        display = source_line.expandtabs(1) if "\t" in source_line else source_line  # a column per character keeps the caret aligned
         start = finding.column - 1
         width = (finding.end_column - finding.column) if finding.end_line == finding.line else len(display) - start
         marker = " " * start + "^" + "~" * max(width - 1, 0)
