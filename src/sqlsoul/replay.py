@@ -1130,10 +1130,13 @@ def _rename_column(table: Table, old: str, new: str) -> None:
         table.writable_column(new).name = new
     table.writable_keys()
     for constraint in table.constraints:
-        constraint.columns = tuple(new if c == old else c for c in constraint.columns)
+        if old in constraint.columns:
+            constraint.columns = tuple(new if c == old else c for c in constraint.columns)
     for index in table.indexes:
-        index.columns = tuple(new if c == old else c for c in index.columns)
-        index.include = tuple(new if c == old else c for c in index.include)
+        if old in index.columns:
+            index.columns = tuple(new if c == old else c for c in index.columns)
+        if old in index.include:
+            index.include = tuple(new if c == old else c for c in index.include)
         if index.predicate and not_null_condition(old) in index.predicate:
             index.predicate = index.predicate - {not_null_condition(old)} | {not_null_condition(new)}
         if old in index.read:
