@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -110,3 +111,32 @@ def test_a_small_history_is_parsed_in_process(tmp_path: Path, forks: list[int]) 
     folder = write_history(tmp_path / "db", 3)
     assert lint(folder)
     assert forks == []
+
+
+@pytest.mark.parametrize("mapped", [None, 1 << 14])
+def test_trees_are_decoded_where_the_child_wrote_them_or_read_past_the_mapped_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int], mapped: int | None,
+    in_process: Callable[[Path], list[dict[str, object]]],
+) -> None:
+    folder = write_history(tmp_path / "db", PAIRS)
+    expected = in_process(folder)
+    if mapped is not None:
+        monkeypatch.setattr(parse_ahead, "_MAPPED", mapped)
+    taken: list[str] = []
+    real_take = parse_ahead.ParseAhead.take
+
+    def take_once_all_are_announced(self: parse_ahead.ParseAhead, index: int) -> object:
+        while self._pipe >= 0:  # wait for the child to finish, so that every tree it parsed is taken from it
+            self._receive()
+            time.sleep(0.001)
+        tree = real_take(self, index)
+        taken.append(type(tree).__name__)
+        return tree
+
+    monkeypatch.setattr(parse_ahead.ParseAhead, "take", take_once_all_are_announced)
+    assert lint(folder) == expected
+    assert taken.count("NoneType") == 1  # the broken file, which the engine parses piece by piece
+    if mapped is None:
+        assert set(taken) == {"memoryview", "NoneType"}
+    else:  # the first trees lie in the mapped part, the others are read from the file
+        assert {"memoryview", "bytes"} <= set(taken)

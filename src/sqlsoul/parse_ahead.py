@@ -3,7 +3,7 @@
 libpg_query is about a sixth of the work of linting a large history and needs nothing the engine
 computes, so on a machine with a second core a child process runs it over the files in the order
 the engine will ask for them. It writes each file's JSON tree to an unnamed file and announces it
-through a pipe; the engine decodes the tree and goes on, or parses the file itself when the child
+through a pipe; the engine decodes the tree where it lies in the mapped file and goes on, or parses the file itself when the child
 has not got that far (it never waits: on a busy machine the child may be scheduled late). The
 trees do not go through the pipe itself so that the child never waits for the engine to read: it
 parses everything and exits, and the pages it shared with the engine need no more copying.
@@ -16,6 +16,7 @@ reports the errors), a child that dies.
 
 from __future__ import annotations
 
+import mmap
 import os
 import struct
 import threading
@@ -30,6 +31,9 @@ MIN_BYTES = 200_000
 _RECORD = struct.Struct("<iqq")  # file index, where its JSON starts in the file, its length (-1: did not parse)
 _NOT_PARSED = -1
 _READ_BYTES = 1 << 16
+# The trees file is mapped this far when the child starts (address space, not memory); trees that
+# lie beyond are read with pread.
+_MAPPED = 1 << 28
 
 
 class ParseAhead:
@@ -43,12 +47,15 @@ class ParseAhead:
         self._records = bytearray()  # announcements read, up to a record read in part
         self._trees = -1  # descriptor of the file the child writes the trees to
         self._pending = {index for index, _ in texts}  # neither received nor asked for yet
-        self._received: dict[int, bytes | None] = {}
+        self._received: dict[int, tuple[int, int]] = {}  # where each announced tree is: (start, length)
+        self._map: mmap.mmap | None = None  # the trees file, mapped: trees are decoded where they lie
         if not _worth_forking(texts):
             self._pending.clear()
             return
         try:
             self._trees = _unnamed_file()
+            os.ftruncate(self._trees, _MAPPED)  # sparse: only what the child writes takes memory
+            self._map = mmap.mmap(self._trees, _MAPPED, prot=mmap.PROT_READ)
             read_end, write_end = os.pipe()
         except OSError:
             self.close()
@@ -68,14 +75,21 @@ class ParseAhead:
         self._pid = pid
         self._pipe = read_end
 
-    def take(self, index: int) -> bytes | None:
-        """The JSON tree of file `index` as libpg_query wrote it; None when the caller must parse
-        the file itself: never announced, did not parse, the child is gone, or the child has not
-        got that far yet (the engine does not wait: on a busy machine the child may be scheduled
-        late, and then parsing here is faster than waiting)."""
+    def take(self, index: int) -> bytes | memoryview | None:
+        """The JSON tree of file `index` as libpg_query wrote it (a view of the mapped file: decode
+        it before the next call of close); None when the caller must parse the file itself: never
+        announced, did not parse, the child is gone, or the child has not got that far yet (the
+        engine does not wait: on a busy machine the child may be scheduled late, and then parsing
+        here is faster than waiting)."""
         self._receive()
         self._pending.discard(index)
-        return self._received.pop(index, None)
+        start, length = self._received.pop(index, (0, _NOT_PARSED))
+        if length == _NOT_PARSED:
+            return None
+        if self._map is not None and start + length <= _MAPPED:
+            return memoryview(self._map)[start : start + length]
+        tree = os.pread(self._trees, length, start)  # past the mapped part
+        return tree if len(tree) == length else None
 
     def _receive(self) -> None:
         """Take in every tree the child has announced so far, without waiting for more."""
@@ -95,8 +109,7 @@ class ParseAhead:
         for index, start, length in _RECORD.iter_unpack(self._records[:whole]):
             if index in self._pending:  # not yet parsed by the caller itself
                 self._pending.discard(index)
-                tree = os.pread(self._trees, length, start) if length != _NOT_PARSED else b""
-                self._received[index] = tree if len(tree) == length else None
+                self._received[index] = (start, length)
         del self._records[:whole]
 
     def close(self) -> None:
@@ -107,6 +120,12 @@ class ParseAhead:
         if self._pid is not None:
             os.waitpid(self._pid, 0)
             self._pid = None
+        if self._map is not None:
+            try:
+                self._map.close()
+            except BufferError:  # a tree is still referenced somewhere: the mapping goes with it
+                pass
+            self._map = None
         if self._trees >= 0:
             os.close(self._trees)
             self._trees = -1

@@ -19,7 +19,10 @@ from sqlsoul.libpg import parser as pg
 try:  # decodes libpg_query's JSON in about half the time of the standard library
     from orjson import loads as json_loads
 except ImportError:  # no orjson on this interpreter (it is a dependency on CPython only)
-    from json import loads as json_loads
+    import json
+
+    def json_loads(data: str | bytes | memoryview) -> Any:
+        return json.loads(bytes(data) if isinstance(data, memoryview) else data)
 
 from sqlsoul.findings import Span
 from sqlsoul.records import record
@@ -90,7 +93,7 @@ def _error_index(error: pg.ParseError) -> int:
     return 0 if index is None else index
 
 
-def parse(source: SourceFile, tree_json: bytes | None = None) -> ParsedFile:
+def parse(source: SourceFile, tree_json: bytes | memoryview | None = None) -> ParsedFile:
     """The file's statements; `tree_json` is libpg_query's tree of the whole file when it is
     already known (see sqlsoul.parse_ahead)."""
     parsed = ParsedFile(source)
@@ -109,7 +112,7 @@ def parse(source: SourceFile, tree_json: bytes | None = None) -> ParsedFile:
     return parsed
 
 
-def _add_statements(parsed: ParsedFile, tree_json: str | bytes, base: int, base_end: int) -> None:
+def _add_statements(parsed: ParsedFile, tree_json: str | bytes | memoryview, base: int, base_end: int) -> None:
     """Append the statements of one libpg_query JSON tree whose input began at byte `base`."""
     data = parsed.source.sql
     for raw in json_loads(tree_json).get("stmts", ()):
