@@ -4,9 +4,9 @@ Start-up time counts (pre-commit runs sqlsoul on every commit), and on Python 3.
 `dataclasses.dataclass` compiles each method it writes on its own: __init__, __repr__, __eq__,
 __hash__, and __setattr__ and __delattr__ for a frozen class. For sqlsoul's classes that was about
 0.45 ms a class, 25 ms of every run. `record` lets `dataclasses` read the fields, so `fields()`,
-`replace()` and `is_dataclass()` work as ever, then compiles __init__ alone (it runs for every
-object); __eq__, __hash__, __repr__ and the frozen guards are shared functions that read the fields
-through one `attrgetter`. Every record has __slots__.
+`replace()` and `is_dataclass()` work as ever, then compiles __init__ alone, when the first object
+is made (it runs for every object); __eq__, __hash__, __repr__ and the frozen guards are shared
+functions that read the fields through one `attrgetter`. Every record has __slots__.
 
 The methods behave as those of `dataclass(slots=True)` (and `frozen=True`) for what the fields of
 sqlsoul's classes use: defaults, default_factory, init=False, compare=False, repr=False, and a
@@ -76,9 +76,7 @@ def _build(cls: type[T], frozen: bool) -> type[T]:
     if hasattr(cls, "__post_init__"):
         lines.append("self.__post_init__()")
     source = "\n    ".join([f"def __init__({', '.join(parameters)}):", *(lines or ["pass"])])
-    exec(source, scope)  # noqa: S102 - the source is made above from field names only
-    scope["__init__"].__qualname__ = f"{cls.__qualname__}.__init__"
-    cls.__init__ = scope["__init__"]  # type: ignore[misc]
+    cls.__init__ = _compiled_when_first_used(cls, source, scope)  # type: ignore[misc]
     cls.__eq__ = _eq_of(_values_of([item.name for item in fields if item.compare]))  # type: ignore[method-assign,assignment]
     if not frozen:
         cls.__hash__ = None  # type: ignore[assignment]  # mutable and compared by value: unhashable, as dataclasses makes it
@@ -91,6 +89,20 @@ def _build(cls: type[T], frozen: bool) -> type[T]:
         cls.__setstate__ = _frozen_setstate  # type: ignore[attr-defined]
     cls.__repr__ = _repr_of(tuple(item.name for item in fields if item.repr))  # type: ignore[method-assign,assignment]
     return cls
+
+
+def _compiled_when_first_used(cls: type, source: str, scope: dict[str, Any]) -> Callable[..., None]:
+    """An __init__ that compiles the real one, puts it in its place and runs it: a run makes objects
+    of only some classes (a quarter of them are for other commands, dialects or layouts)."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        exec(source, scope)  # noqa: S102 - the source is made by _build from field names only
+        real = scope["__init__"]
+        real.__qualname__ = f"{cls.__qualname__}.__init__"
+        cls.__init__ = real  # type: ignore[misc]
+        real(self, *args, **kwargs)
+
+    return __init__
 
 
 def _values_of(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
