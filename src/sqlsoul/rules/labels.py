@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any
 
 from sqlsoul.dialects import MARIADB, MYSQL, POSTGRES, SQLITE
@@ -41,15 +41,18 @@ class written_as:  # noqa: N801 - used like contextlib's lower-case context mana
     statement, and a generator's setup costs three times as much."""
 
     __slots__ = ("_dialect", "_token")
+    _token: Token[str] | None
 
     def __init__(self, dialect: str) -> None:
         self._dialect = dialect
 
     def __enter__(self) -> None:
-        self._token = _DIALECT.set(self._dialect)
+        # Nothing to change (and restore) when the dialect is already this one, as for most statements.
+        self._token = _DIALECT.set(self._dialect) if _DIALECT.get() != self._dialect else None
 
     def __exit__(self, *exc_info: object) -> None:
-        _DIALECT.reset(self._token)
+        if self._token is not None:
+            _DIALECT.reset(self._token)
 
 
 def sql_name(name: str) -> str:
