@@ -367,26 +367,18 @@ class SourceFile:
         data = self.sql
         if offset >= len(data):
             return offset
-        if data[offset : offset + 1] in _QUOTES.get(self.dialect, ()):
+        quotes = _QUOTES.get(self.dialect)
+        if quotes is not None and data[offset : offset + 1] in quotes:
             from sqlsoul.dialects.split import quoted_bytes  # only a file of another dialect needs it
 
             quoted = quoted_bytes(self.dialect).match(data, offset)
             return quoted.end() if quoted else len(data)  # unterminated: the name runs to the end
-        if data[offset : offset + 1] == b'"':
-            end = offset + 1
-            while True:
-                end = data.find(b'"', end)
-                if end < 0:
-                    return len(data)
-                if data[end + 1 : end + 2] == b'"':
-                    end += 2
-                    continue
-                return end + 1
-        match = _WORD.match(data, offset)
-        return match.end() if match and match.end() > offset else offset + 1
+        match = _NAME.match(data, offset)
+        return match.end() if match else offset + 1
 
 
-_WORD = re.compile(rb"[A-Za-z0-9_$\x80-\xff]+")
+# A name as PostgreSQL writes it: quoted ("" inside; unterminated, it runs to the end), or a word.
+_NAME = re.compile(rb'"(?:[^"]|"")*"?|[A-Za-z0-9_$\x80-\xff]+')
 _HASH_COMMENTS = frozenset({MYSQL, MARIADB})  # `#` starts a comment there
 # The quotes of strings and names in MySQL and SQLite (PostgreSQL's "name" is read below, as ever).
 _MYSQL_QUOTES = frozenset({b"`", b'"', b"'"})
