@@ -9,22 +9,25 @@ layout to the plain folder, which takes anything.
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 
 from sqlsoul.history import History, InputFile, LayoutOptions, Loader
-from sqlsoul.layouts import dbmate, diesel, flyway, goose, liquibase, migrate, plain, sqitch
 
 # Most specific first: a sqitch project has a plan; file markers (dbmate, goose, Liquibase) beat
 # file names; diesel and migrate-style are named pairs; Flyway is named singles; plain takes the rest.
-LAYOUTS: dict[str, ModuleType] = {
-    module.NAME: module for module in (sqitch, dbmate, goose, liquibase, diesel, migrate, flyway, plain)
-}
+# Each name is its module's: a layout is imported when detection gets to it (most runs stop early).
+LAYOUTS = ("sqitch", "dbmate", "goose", "liquibase", "diesel", "migrate", "flyway", "plain")
+
+
+def _module(name: str) -> ModuleType:
+    return import_module(f"{__name__}.{name}")
 
 
 def detect(folder: Path, files: list[InputFile], names: list[str], loader: Loader) -> str:
-    return next(name for name, module in LAYOUTS.items() if module.detect(folder, files, names, loader))
+    return next(name for name in LAYOUTS if _module(name).detect(folder, files, names, loader))
 
 
 def build(layout: str, folder: Path, files: list[InputFile], names: list[str], loader: Loader, options: LayoutOptions) -> History:
-    return LAYOUTS[layout].build(folder, files, names, loader, options)  # type: ignore[no-any-return]
+    return _module(layout).build(folder, files, names, loader, options)  # type: ignore[no-any-return]
