@@ -2,11 +2,12 @@
 
 libpg_query is about a sixth of the work of linting a large history and needs nothing the engine
 computes, so on a machine with a second core a child process runs it over the files in the order
-the engine will ask for them. It writes each file's JSON tree to an unnamed file and announces it
-through a pipe; the engine decodes the tree where it lies in the mapped file and goes on, or parses the file itself when the child
-has not got that far (it never waits: on a busy machine the child may be scheduled late). The
-trees do not go through the pipe itself so that the child never waits for the engine to read: it
-parses everything and exits, and the pages it shared with the engine need no more copying.
+the engine will ask for them. It writes each file's JSON tree to an unnamed file, which the engine
+maps, and announces it through a pipe; the engine decodes the tree where it lies and goes on, or
+parses the file itself when the child has not got that far (it never waits: on a busy machine the
+child may be scheduled late). The trees do not go through the pipe itself so that the child never
+waits for the engine to read: it parses everything and exits, and the pages it shared with the
+engine need no more copying.
 
 Anything unusual falls back to parsing in the process itself, as without this module: no
 `os.fork` (Windows), other threads running (forking them is unsafe), a small history (the fork
