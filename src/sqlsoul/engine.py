@@ -190,8 +190,8 @@ class Linter:
         """How findings of a rule (by name or code) are stamped; None when the rule is not enabled."""
         if rule not in self._reported:
             meta = self.registry.lookup(rule).meta  # type: ignore[union-attr]
-            enabled = meta.code in self.settings.enabled
-            self._reported[rule] = _Reported(meta, self.settings.severity.get(meta.code, meta.severity)) if enabled else None
+            severity = self.settings.severity.get(meta.code, meta.severity)
+            self._reported[rule] = _Reported(meta, severity) if meta.code in self.settings.enabled else None
         return self._reported[rule]
 
     def statement_rules_for(self, dialect: str) -> dict[str, list[Rule]]:

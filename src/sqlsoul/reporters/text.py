@@ -33,7 +33,8 @@ def render_finding(finding: Finding, source_line: str | None, color: bool) -> st
     severity = _paint(_LABELS[finding.severity], _COLORS[finding.severity], color)
     lines = [f"{location} {severity} {finding.code} {finding.rule}: {one_line(finding.message)}"]
     if source_line is not None:
-        display = source_line.expandtabs(1) if "\t" in source_line else source_line  # a column per character keeps the caret aligned
+        # One column per character keeps the caret aligned.
+        display = source_line.expandtabs(1) if "\t" in source_line else source_line
         start = finding.column - 1
         width = (finding.end_column - finding.column) if finding.end_line == finding.line else len(display) - start
         marker = " " * start + "^" + "~" * max(width - 1, 0)
